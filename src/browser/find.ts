@@ -1,0 +1,142 @@
+/**
+ * Finds a Chromium to drive without downloading one: CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, a system Chromium,
+ * then the binary shipped inside the npm package `@sparticuz/chromium` (unpacked from the package, not downloaded).
+ */
+import { access, constants, mkdir, rmdir, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import createDebug from 'debug';
+
+const log = createDebug('ezcaptcha:browser');
+
+export type ChromiumSource = 'CHROME_PATH' | 'PUPPETEER_EXECUTABLE_PATH' | 'system' | '@sparticuz/chromium';
+
+export interface ChromiumLocation {
+  executablePath: string;
+  source: ChromiumSource;
+}
+
+/** System locations, in the order they are tried. */
+export const SYSTEM_CHROMIUM_PATHS: readonly string[] = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+
+/** Thrown when no Chromium can be found; the message lists what was tried and how to fix it. */
+export class ChromiumNotFoundError extends Error {
+  override readonly name = 'ChromiumNotFoundError';
+  readonly tried: readonly string[];
+
+  constructor(tried: readonly string[], cause?: unknown) {
+    super(
+      `No Chromium found (tried ${tried.join(', ')}). Set CHROME_PATH to a Chromium binary, ` +
+        'install one (apt-get install chromium), or add the devDependency @sparticuz/chromium@143.0.4.',
+      cause === undefined ? undefined : { cause },
+    );
+    this.tried = tried;
+  }
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `@sparticuz/chromium` unpacks into the temp dir and treats an existing file as done, so two processes unpacking at
+ * once could launch a half-written binary. A directory lock plus a ready marker makes the unpack happen once.
+ */
+async function unpackSparticuz(): Promise<string> {
+  const specifier = '@sparticuz/chromium';
+  const mod = (await import(specifier)) as { default: { executablePath(input?: string): Promise<string> } };
+  const ready = join(tmpdir(), 'ezcaptcha-chromium.ready');
+  if (
+    await isExecutable(join(tmpdir(), 'chromium')).then(
+      (ok) =>
+        ok &&
+        access(ready).then(
+          () => true,
+          () => false,
+        ),
+    )
+  ) {
+    return mod.default.executablePath();
+  }
+  const lock = join(tmpdir(), 'ezcaptcha-chromium.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) {
+        // A crashed process may have left the lock behind: take it over.
+        await rmdir(lock).catch(() => undefined);
+        continue;
+      }
+      await sleep(100);
+    }
+  }
+  try {
+    const path = await mod.default.executablePath();
+    await writeFile(ready, path);
+    return path;
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
+/** Locate a Chromium binary. Never downloads anything. */
+export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumLocation> {
+  const tried: string[] = [];
+  for (const variable of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'] as const) {
+    const value = env[variable];
+    if (!value) continue;
+    tried.push(`${variable}=${value}`);
+    if (await isExecutable(value)) return found({ executablePath: value, source: variable });
+    log('%s=%s is not an executable file, skipping', variable, value);
+  }
+  for (const path of SYSTEM_CHROMIUM_PATHS) {
+    tried.push(path);
+    if (await isExecutable(path)) return found({ executablePath: path, source: 'system' });
+  }
+  tried.push('@sparticuz/chromium');
+  try {
+    return found({ executablePath: await unpackSparticuz(), source: '@sparticuz/chromium' });
+  } catch (error) {
+    throw new ChromiumNotFoundError(tried, error);
+  }
+}
+
+function found(location: ChromiumLocation): ChromiumLocation {
+  log('using Chromium from %s: %s', location.source, location.executablePath);
+  return location;
+}
+
+/**
+ * Launch flags for running headless as root in a container, with site isolation left on so cross-origin iframes
+ * stay out-of-process (the package's own flag list turns isolation and web security off; we do not use it).
+ */
+export function chromiumArgs(extra: readonly string[] = []): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--site-per-process',
+    ...extra,
+  ];
+}
