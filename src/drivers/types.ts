@@ -1,0 +1,51 @@
+/**
+ * The small surface the rest of the package needs from an automation library.
+ * Only files in src/drivers know whether a page is Puppeteer or Playwright.
+ */
+
+export type DriverKind = 'puppeteer' | 'playwright';
+
+export interface DriverFrame {
+  /** The driver's own Frame object. */
+  readonly raw: unknown;
+  url(): string;
+  name(): string;
+  parentFrame(): DriverFrame | null;
+  /** Child frames in the driver's order. */
+  childFrames(): DriverFrame[];
+  isDetached(): boolean;
+  /**
+   * Evaluate a JavaScript expression in the frame's main world (through the protocol, so a page CSP without
+   * unsafe-eval does not block it) and return its JSON-serializable result, awaiting a returned promise.
+   */
+  evaluateExpression<T>(expression: string): Promise<T>;
+}
+
+export interface DriverResponse {
+  url: string;
+  status: number;
+  /** 'document', 'xhr', 'fetch', 'script', ... */
+  resourceType: string;
+  /** URL of the frame that made the request, when known. */
+  frameURL?: string;
+  headers: Record<string, string>;
+  /** The response body as text; rejects when the body is not available (redirects, evicted). */
+  text(): Promise<string>;
+}
+
+export interface DriverPage {
+  readonly kind: DriverKind;
+  /** The driver's own Page object. */
+  readonly raw: unknown;
+  mainFrame(): DriverFrame;
+  /** Every frame of the page at any depth, in-process and out-of-process. */
+  frames(): DriverFrame[];
+  url(): string;
+  isClosed(): boolean;
+  /** Run `source` in every frame (including cross-origin iframes) before the frame's own scripts, on every navigation. */
+  addInitScript(source: string): Promise<void>;
+  /** Observe responses of the page and all its frames; returns a function that stops observing. */
+  onResponse(listener: (response: DriverResponse) => void): () => void;
+  /** Called once when the page closes; returns a function that removes the listener. */
+  onClose(listener: () => void): () => void;
+}
