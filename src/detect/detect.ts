@@ -1,0 +1,222 @@
+/**
+ * `detect(page)`: find every captcha in every frame of a Puppeteer or Playwright page (or under a Frame), with the
+ * exact EzCaptcha task for each. Reads only; sends nothing to the API; needs no client key.
+ */
+import createDebug from 'debug';
+import { toDriverTarget } from '../drivers/index.js';
+import { inpageCall } from '../drivers/inpage.js';
+import type { DriverPage } from '../drivers/types.js';
+import { scanSource } from '../inpage/generated/scan.js';
+import type { FrameScan } from '../inpage/scan.js';
+import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
+import { collectFrames, type FrameNode } from './frames.js';
+import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
+
+const log = createDebug('ezcaptcha:detect');
+
+/** How long to wait for frames' documents to finish loading before scanning them as they are. */
+const READY_WAIT_MS = 5_000;
+/** One frame's scan may not take longer than this (a frame stuck in a dialog or navigation is skipped). */
+const FRAME_SCAN_TIMEOUT_MS = 4_000;
+/** Pause between scan rounds while waiting (polling our own evaluate, never main-world waitForFunction). */
+const POLL_MS = 150;
+
+type NetworkSource = (page: DriverPage) => NetworkFinding[];
+let networkSource: NetworkSource | undefined;
+
+/** Lets the early hook feed what it saw on the network (`s`, actions) into detection. */
+export function setNetworkFindingsSource(source: NetworkSource | undefined): void {
+  networkSource = source;
+}
+
+class FrameScanTimeout extends Error {
+  override readonly name = 'FrameScanTimeout';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FrameScanTimeout(`frame scan took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface RoundResult {
+  scanned: ScannedFrame[];
+  vendor: FrameNode[];
+  reports: FrameReport[];
+  /** Some document is still loading, an attached frame is missing, or a navigation interrupted a scan. */
+  unsettled: string[];
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error).slice(0, 300);
+}
+
+function isNavigationError(message: string): boolean {
+  return /context was destroyed|navigat|Cannot find context|Execution context|frame was detached|detached Frame/i.test(
+    message,
+  );
+}
+
+function describeSignals(scan: FrameScan): string[] {
+  const out: string[] = [];
+  for (const l of scan.recaptcha.loaders) {
+    out.push(`reCAPTCHA loader ${l.host}${new URL(l.src).pathname}${l.render ? ` (render=${l.render})` : ''}`);
+  }
+  const g = scan.recaptcha.globals;
+  if (g.cfg) out.push(`___grecaptcha_cfg with ${g.clientCount} client(s)`);
+  else if (g.grecaptcha) out.push('grecaptcha global without ___grecaptcha_cfg');
+  if (scan.recaptcha.widgets.length > 0) out.push(`${scan.recaptcha.widgets.length} reCAPTCHA widget(s)`);
+  for (const l of scan.arkose.loaders) out.push(`Arkose loader ${l.src}`);
+  if (scan.arkose.widgets.length > 0) out.push(`${scan.arkose.widgets.length} Arkose widget(s)`);
+  out.push(...scan.arkose.keyless, ...scan.notes);
+  out.push(scan.hook ? 'early hook present' : 'early hook absent');
+  return out;
+}
+
+async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<RoundResult> {
+  const nodes = collectFrames(page, root);
+  const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [] };
+  const expression = inpageCall(scanSource, 'scanFrame', {});
+  await Promise.all(
+    nodes.map(async (node) => {
+      if (node.vendor) {
+        result.vendor.push(node);
+        result.reports.push({ framePath: node.path, url: node.url, status: 'vendor', signals: [node.vendor] });
+        return;
+      }
+      try {
+        const scan = await withTimeout(node.frame.evaluateExpression<FrameScan>(expression), FRAME_SCAN_TIMEOUT_MS);
+        result.scanned.push({ node, scan });
+        result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
+        if (scan.readyState !== 'complete') result.unsettled.push(`${scan.url} is ${scan.readyState}`);
+        const attached = node.frame.childFrames().length;
+        if (scan.iframeCount > attached) {
+          result.unsettled.push(`${scan.url} has ${scan.iframeCount} iframe(s), ${attached} attached`);
+        }
+      } catch (error) {
+        const message = errorText(error);
+        const detached = node.frame.isDetached();
+        result.reports.push({
+          framePath: node.path,
+          url: node.url,
+          status: detached ? 'detached' : 'unreadable',
+          signals: [],
+          error: message,
+        });
+        if (!detached && isNavigationError(message)) result.unsettled.push(`${node.url}: ${message}`);
+      }
+    }),
+  );
+  result.scanned.sort((a, b) => comparePaths(a.node.path, b.node.path));
+  result.reports.sort((a, b) => comparePaths(a.framePath, b.framePath));
+  return result;
+}
+
+function comparePaths(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+function explain(round: RoundResult | undefined, found: number, rounds: number, started: number): DetectExplanation {
+  const frames = round?.reports ?? [];
+  const elapsedMs = Date.now() - started;
+  const base = { frames, rounds, elapsedMs };
+  if (found > 0) return { reason: 'found', message: `found ${found} captcha(s) in ${frames.length} frame(s)`, ...base };
+  const scripted = (round?.scanned ?? []).filter(
+    (s) =>
+      s.scan.recaptcha.loaders.length > 0 ||
+      s.scan.recaptcha.globals.cfg ||
+      s.scan.recaptcha.globals.grecaptcha ||
+      s.scan.arkose.loaders.length > 0,
+  );
+  const unreadable = frames.filter((f) => f.status === 'unreadable');
+  const parts: string[] = [];
+  let reason: DetectExplanation['reason'];
+  if (scripted.length > 0) {
+    reason = 'script-without-widget';
+    parts.push(
+      `a captcha script is loaded in ${scripted.map((s) => s.scan.url).join(', ')} but no widget is rendered yet ` +
+        '(wait for it with the `timeout` option)',
+    );
+  } else if (unreadable.length > 0) {
+    reason = 'frame-unreadable';
+  } else {
+    reason = 'no-captcha-script';
+    parts.push(`no reCAPTCHA or Arkose script, global, element or frame in ${frames.length} frame(s)`);
+  }
+  if (unreadable.length > 0) {
+    parts.push(`could not read ${unreadable.map((f) => `${f.url} (${f.error})`).join(', ')}`);
+  }
+  return { reason, message: parts.join('; '), ...base };
+}
+
+function withExplanation(captchas: DetectedCaptcha[], explanation: DetectExplanation | undefined): DetectResult {
+  if (explanation) Object.defineProperty(captchas, 'explanation', { value: explanation, enumerable: false });
+  return captchas as DetectResult;
+}
+
+/**
+ * Find every reCAPTCHA (v2 checkbox, invisible, v3, Enterprise, with `s`) and Arkose FunCaptcha in every frame of a
+ * Puppeteer or Playwright page; a Frame limits the search to its subtree. Never throws for detached frames or a
+ * navigation during the scan: those frames are skipped and reported in the explanation.
+ */
+export async function detect(pageOrFrame: unknown, options: DetectOptions = {}): Promise<DetectResult> {
+  const { page, root } = toDriverTarget(pageOrFrame);
+  const timeout = Math.max(0, options.timeout ?? 0);
+  const wantExplanation = options.explain === true || log.enabled;
+  const started = Date.now();
+  const deadline = started + timeout;
+  const readyDeadline = started + Math.max(timeout, READY_WAIT_MS);
+  let rounds = 0;
+  let last: RoundResult | undefined;
+  let captchas: DetectedCaptcha[] = [];
+  for (;;) {
+    if (page.isClosed()) {
+      const explanation: DetectExplanation = {
+        reason: 'page-closed',
+        message: 'the page is closed',
+        frames: [],
+        rounds,
+        elapsedMs: Date.now() - started,
+      };
+      log('page closed during detection');
+      return withExplanation([], wantExplanation ? explanation : undefined);
+    }
+    rounds++;
+    last = await scanRound(page, root);
+    const now = Date.now();
+    if (last.unsettled.length > 0 && now < readyDeadline) {
+      log('round %d: waiting for documents (%s)', rounds, last.unsettled.join('; '));
+      await sleep(POLL_MS);
+      continue;
+    }
+    const network = networkSource ? safeNetwork(networkSource, page) : [];
+    captchas = classify(last.scanned, last.vendor, network, { highScore: options.highScore });
+    if (last.unsettled.length > 0) {
+      for (const c of captchas) {
+        c.diagnostics = [...(c.diagnostics ?? []), `scanned before documents settled: ${last.unsettled[0]}`];
+      }
+    }
+    if (captchas.length > 0 || now >= deadline) break;
+    await sleep(Math.min(POLL_MS, Math.max(0, deadline - now)));
+  }
+  const explanation = explain(last, captchas.length, rounds, started);
+  if (log.enabled) {
+    log('%s (%d round(s), %d ms)', explanation.message, rounds, explanation.elapsedMs);
+    for (const c of captchas) log('%s %s %s %s', c.id, c.task.type, c.sitekey, c.websiteURL);
+  }
+  return withExplanation(captchas, wantExplanation ? explanation : undefined);
+}
+
+function safeNetwork(source: NetworkSource, page: DriverPage): NetworkFinding[] {
+  try {
+    return source(page);
+  } catch (error) {
+    log('network findings unavailable: %s', errorText(error));
+    return [];
+  }
+}
