@@ -1,0 +1,186 @@
+/**
+ * The early hook, Node side: `attach(target)` registers the in-page hook (src/inpage/hook.ts) as an init script in
+ * every frame and starts the response watcher; `readHookRecords(frame)` and `getNetworkFindings(page)` read what
+ * they saw. Everything here works on any page; what only an early hook can see is simply absent without attach().
+ */
+import createDebug from 'debug';
+import { type AttachTargetKind, attachTarget } from '../drivers/hook.js';
+import { toDriverPage } from '../drivers/index.js';
+import { inpageCall } from '../drivers/inpage.js';
+import type { DriverFrame, DriverPage } from '../drivers/types.js';
+import { hookSource } from '../inpage/generated/hook.js';
+import { type NetworkFinding, NetworkWatcher } from './network.js';
+
+export type { AttachTargetKind } from '../drivers/hook.js';
+export { UnsupportedAttachTargetError } from '../drivers/hook.js';
+export type { NetworkFinding } from './network.js';
+
+const log = createDebug('ezcaptcha:hook');
+
+/** `Symbol.for(HOOK_SYMBOL)` is the key of the in-page records in each frame's main world. */
+export const HOOK_SYMBOL = 'ezcaptcha.hook';
+
+/** The init script: installs the in-page hook once per document (a second run changes nothing). */
+export const HOOK_INIT_SCRIPT = inpageCall(hookSource, 'install');
+
+/**
+ * Reads the records through the store's own `snapshot()` (built with install-time built-ins), without evaluating
+ * the bundle again, so a page that redefined JSON, Array or Function built-ins after load cannot break the read.
+ */
+const READ_EXPRESSION =
+  "(() => { try { const s = globalThis[Symbol.for('ezcaptcha.hook')]; " +
+  "return s && typeof s.snapshot === 'function' ? s.snapshot() : null; } catch (e) { return null; } })()";
+
+/** A function or element value in a snapshot. */
+export type DescribedValue = { type: 'function'; name: string } | { type: 'element'; tag: string; id?: string };
+
+/** JSON-safe view of one frame's records (functions and elements are described, not returned). */
+export interface HookSnapshot {
+  v: 1;
+  renders: Array<{
+    enterprise: boolean;
+    containerId?: string;
+    container?: DescribedValue;
+    /** sitekey, size, callback (string name or described function), 'expired-callback', s, action, badge, ... */
+    params: Record<string, unknown>;
+    widgetId?: number;
+    at: number;
+  }>;
+  executes: Array<{
+    enterprise: boolean;
+    sitekey?: string;
+    widgetId?: number;
+    action?: string;
+    at: number;
+    /** True when execute() returned a promise the solver can still resolve through the hook. */
+    promise: boolean;
+    settled?: 'page' | 'solver' | 'rejected';
+  }>;
+  arkose: Array<{
+    publicKey?: string;
+    surl?: string;
+    selector?: string;
+    data?: unknown;
+    onCompleted?: DescribedValue;
+    at: number;
+  }>;
+  /** Tokens queued by the solver for later execute() calls and not used yet. */
+  tokens: number;
+}
+
+class PageHook {
+  readonly watcher: NetworkWatcher;
+  ready: Promise<void> | undefined;
+
+  constructor(readonly page: DriverPage) {
+    this.watcher = new NetworkWatcher(page);
+  }
+}
+
+const pageHooks = new WeakMap<DriverPage, PageHook>();
+const targets = new WeakMap<object, Promise<AttachTargetKind>>();
+const LATE_INSTALL_TIMEOUT = 5_000;
+
+function hookOf(page: unknown): PageHook | undefined {
+  try {
+    return pageHooks.get(toDriverPage(page));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Install in documents that were already loaded: init scripts only run on the next navigation. */
+async function installInLoadedFrames(page: DriverPage): Promise<void> {
+  await Promise.all(
+    page.frames().map(async (frame) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          frame.evaluateExpression<unknown>(HOOK_INIT_SCRIPT),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, LATE_INSTALL_TIMEOUT);
+          }),
+        ]);
+      } catch (error) {
+        // Detached or navigating frames get the init script with their next document anyway.
+        log('late install skipped in %s: %s', frame.url(), (error as Error).message);
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+}
+
+async function attachPage(raw: object, initScriptCovered: boolean): Promise<void> {
+  const page = toDriverPage(raw);
+  let hook = pageHooks.get(page);
+  if (!hook) {
+    if (page.isClosed()) throw new Error('attach(): the page is already closed; attach to a new page.');
+    // The watcher starts synchronously, before any await, so no response of the next navigation is missed.
+    hook = new PageHook(page);
+    pageHooks.set(page, hook);
+  }
+  if (!hook.ready) {
+    const current = hook;
+    hook.ready = (async () => {
+      // Registered once per page: a Playwright context script already covers pages of an attached context.
+      if (!initScriptCovered) await page.addInitScript(HOOK_INIT_SCRIPT);
+      await installInLoadedFrames(page);
+      log('attached to page %s', page.url());
+    })();
+    // A failed attach (closed page) may be retried.
+    hook.ready.catch(() => {
+      if (current.ready && pageHooks.get(page) === current) current.ready = undefined;
+    });
+  }
+  await hook.ready;
+}
+
+/**
+ * Install the early hook: `target` is a Playwright BrowserContext or Page, or a Puppeteer Browser, BrowserContext
+ * or Page. For a browser or context, existing pages and pages created later are covered (Puppeteer's `newPage()`
+ * then resolves only once the new page is hooked). Call it before navigating; calling it again is harmless.
+ */
+export function attach(target: object): Promise<void> {
+  const known = targets.get(target);
+  if (known) return known.then(() => undefined);
+  const attaching = attachTarget(target, { initScript: HOOK_INIT_SCRIPT, attachPage });
+  if (typeof target === 'object' && target !== null) {
+    targets.set(target, attaching);
+    attaching.catch(() => targets.delete(target));
+  }
+  return attaching.then(() => undefined);
+}
+
+/** True once attach() covered this page (a Puppeteer/Playwright page, frame or DriverPage). */
+export function isAttached(page: unknown): boolean {
+  return hookOf(page) !== undefined;
+}
+
+/** `s`/action values the response watcher saw on this page, oldest first; [] when the page was never attached. */
+export function getNetworkFindings(page: unknown): NetworkFinding[] {
+  return hookOf(page)?.watcher.findings() ?? [];
+}
+
+/** Wait (at most `timeout` ms) until response bodies that are still being read have been scanned. */
+export async function settleNetworkFindings(page: unknown, timeout = 2_000): Promise<void> {
+  await hookOf(page)?.watcher.settle(timeout);
+}
+
+/** The hook's records in one frame, or null when the hook is not installed there (or the frame is gone). */
+export async function readHookRecords(frame: DriverFrame): Promise<HookSnapshot | null> {
+  let json: unknown;
+  try {
+    json = await frame.evaluateExpression<unknown>(READ_EXPRESSION);
+  } catch (error) {
+    log('records not readable in %s: %s', frame.url(), (error as Error).message);
+    return null;
+  }
+  if (typeof json !== 'string') return null;
+  try {
+    const parsed = JSON.parse(json) as HookSnapshot;
+    return parsed && parsed.v === 1 && Array.isArray(parsed.renders) ? parsed : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Passive response watcher: reads document, XHR and fetch responses of a page and all its frames (and the reCAPTCHA
+ * anchor request URLs) for `s` values and the sitekey/action they belong to, so `s` is known even after the DOM no
+ * longer holds it (the Google /sorry/ page). Observation only: no request interception.
+ */
+import createDebug from 'debug';
+import type { DriverPage, DriverResponse } from '../drivers/types.js';
+import {
+  type ExtractedValue,
+  extractFromAnchorURL,
+  extractFromHTML,
+  extractFromJSON,
+  MAX_BODY_CHARS,
+} from './extract.js';
+
+const log = createDebug('ezcaptcha:hook:network');
+
+export interface NetworkFinding {
+  sitekey?: string;
+  s?: string;
+  action?: string;
+  /** URL of the response the value was read from. */
+  url: string;
+  /**
+   * URL of the document the value belongs to: the document itself for document responses and anchor URLs, the
+   * requesting frame's URL for XHR/fetch.
+   */
+  frameURL?: string;
+  /** Where in the response it was found. */
+  source: ExtractedValue['source'];
+  /** Date.now() when the response arrived. */
+  at: number;
+}
+
+/** Findings kept per page (oldest dropped first). */
+export const MAX_FINDINGS = 100;
+const BODY_TYPES = new Set(['document', 'xhr', 'fetch']);
+const SKIP_CONTENT = /^(image|audio|video|font)\/|octet-stream|protobuf|wasm|zip|pdf/i;
+
+function withoutHash(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
+}
+
+function header(response: DriverResponse, name: string): string | undefined {
+  const headers = response.headers ?? {};
+  return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** One page's watcher; created by attach(), stopped when the page closes. */
+export class NetworkWatcher {
+  readonly #findings: NetworkFinding[] = [];
+  readonly #pending = new Set<Promise<void>>();
+  readonly #stop: () => void;
+  readonly #stopClose: () => void;
+  #closed = false;
+
+  readonly #page: DriverPage;
+
+  constructor(page: DriverPage) {
+    this.#page = page;
+    this.#stop = page.onResponse((response) => {
+      try {
+        this.#onResponse(response);
+      } catch (error) {
+        log('response %s ignored: %s', response.url, (error as Error).message);
+      }
+    });
+    this.#stopClose = page.onClose(() => this.close());
+  }
+
+  /** Findings, oldest first. */
+  findings(): NetworkFinding[] {
+    return this.#findings.map((finding) => ({ ...finding }));
+  }
+
+  /** Wait until the bodies already being read have been scanned (bounded by `timeout` ms). */
+  async settle(timeout: number): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (this.#pending.size > 0 && !this.#closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#pending]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, left);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stop();
+    this.#stopClose();
+    this.#findings.length = 0;
+  }
+
+  #onResponse(response: DriverResponse): void {
+    if (this.#closed) return;
+    const at = Date.now();
+    const { resourceType, url } = response;
+    if (resourceType === 'document') this.#forgetDocument(response.frameURL, url);
+    const anchor = extractFromAnchorURL(url);
+    if (anchor) this.#add([anchor], { url, frameURL: withoutHash(url), at });
+    if (anchor || !BODY_TYPES.has(resourceType)) return;
+    if (response.status < 200 || response.status >= 300 || response.status === 204) return;
+    const contentType = header(response, 'content-type') ?? '';
+    if (SKIP_CONTENT.test(contentType)) return;
+    const length = Number(header(response, 'content-length'));
+    if (Number.isFinite(length) && length > MAX_BODY_CHARS) return;
+    const frameURL = resourceType === 'document' ? withoutHash(url) : withoutHash(response.frameURL);
+    const reading = response
+      .text()
+      .then((text) => {
+        if (this.#closed || text.length > MAX_BODY_CHARS) return;
+        const html = /html|xml/i.test(contentType) || /^\s*</.test(text);
+        const values = html ? extractFromHTML(text) : extractFromJSON(text);
+        if (values.length > 0) this.#add(values, { url, frameURL, at });
+      })
+      .catch((error: unknown) => {
+        // Redirects, evicted bodies, closed targets: nothing to read.
+        log('body of %s not readable: %s', url, (error as Error)?.message);
+      });
+    const tracked = reading.finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  #add(values: ExtractedValue[], where: { url: string; frameURL: string | undefined; at: number }): void {
+    for (const value of values) {
+      const finding: NetworkFinding = { ...value, url: where.url, at: where.at };
+      if (where.frameURL !== undefined) finding.frameURL = where.frameURL;
+      // Same value from the same response again (a re-read body): keep one.
+      const duplicate = this.#findings.findIndex(
+        (f) =>
+          f.url === finding.url && f.s === finding.s && f.sitekey === finding.sitekey && f.action === finding.action,
+      );
+      if (duplicate !== -1) this.#findings.splice(duplicate, 1);
+      // Bodies are read asynchronously: insert by arrival time so the list stays oldest-first.
+      let index = this.#findings.length;
+      while (index > 0 && (this.#findings[index - 1] as NetworkFinding).at > finding.at) index--;
+      this.#findings.splice(index, 0, finding);
+      log(
+        'found %s s=%s action=%s in %s (%s)',
+        finding.sitekey,
+        finding.s ? `<${finding.s.length} chars>` : '-',
+        finding.action,
+        finding.url,
+        finding.source,
+      );
+    }
+    if (this.#findings.length > MAX_FINDINGS) this.#findings.splice(0, this.#findings.length - MAX_FINDINGS);
+  }
+
+  /**
+   * A new document replaces the one its frame showed: when the response arrives the driver still reports the
+   * frame's previous URL, so findings of that URL (and of an earlier load of the same URL) are dropped; when it is
+   * the top document, all findings go.
+   */
+  #forgetDocument(previousURL: string | undefined, nextURL: string): void {
+    const previous = withoutHash(previousURL);
+    if (previous && previous !== 'about:blank' && previous === withoutHash(this.#page.mainFrame().url())) {
+      // The top document is being replaced, and every frame with it.
+      this.#findings.length = 0;
+      return;
+    }
+    const gone = new Set([withoutHash(nextURL)]);
+    if (previous && previous !== 'about:blank') gone.add(previous);
+    for (let i = this.#findings.length - 1; i >= 0; i--) {
+      const frameURL = (this.#findings[i] as NetworkFinding).frameURL;
+      if (frameURL !== undefined && gone.has(frameURL)) this.#findings.splice(i, 1);
+    }
+  }
+}
