@@ -129,6 +129,9 @@ interface Scope {
   timeoutMs: number;
   taskId: string | undefined;
   what: string;
+  /** Endpoint of the request in flight, and the one that was in flight when the scope aborted. */
+  inFlight: string | undefined;
+  abortedDuring: string | undefined;
 }
 
 interface Envelope {
@@ -343,7 +346,17 @@ export class EzCaptchaClient {
     for (;;) {
       await sleep(interval, scope.signal);
       polls += 1;
-      const result = await this.#readResult(taskId, scope);
+      let result: TaskResult;
+      try {
+        result = await this.#readResult(taskId, scope);
+      } catch (error) {
+        // Throttling while polling spends this poll; keep polling inside the deadline (docs §8).
+        if (error instanceof ApiError && !error.taskFailed && (error.isRateLimited() || error.httpStatus === 429)) {
+          log('poll %d of task %s rate limited (%s); polling continues', polls, taskId, error.code);
+          continue;
+        }
+        throw error;
+      }
       log('poll %d of task %s: %s', polls, taskId, result.status);
       if (result.status === 'ready') {
         return { taskId, solution: result.solution, polls, readyAt: Date.now(), raw: result.raw };
@@ -470,6 +483,7 @@ export class EzCaptchaClient {
     const started = performance.now();
     let status: number;
     let text: string;
+    scope.inFlight = endpoint;
     if (log.enabled) log('-> %s %s', op, JSON.stringify(redactForLog(payload, this.#options.clientKey)));
     try {
       const response = await this.#http.post(endpoint, {
@@ -503,6 +517,7 @@ export class EzCaptchaClient {
     } finally {
       clearTimeout(timer);
       scope.signal.removeEventListener('abort', onScopeAbort);
+      scope.inFlight = undefined;
     }
     return this.#parse(op, endpoint, status, text, context, Math.round(performance.now() - started));
   }
@@ -615,10 +630,12 @@ export class EzCaptchaClient {
     let cause: AbortCause | undefined;
     const onCallerAbort = () => {
       cause ??= 'caller';
+      scope.abortedDuring ??= scope.inFlight;
       controller.abort(call.signal?.reason);
     };
     const timer = setTimeout(() => {
       cause ??= 'deadline';
+      scope.abortedDuring ??= scope.inFlight;
       controller.abort(new DOMException(`${what} timed out after ${timeoutMs} ms`, 'TimeoutError'));
     }, timeoutMs);
     const scope: Scope = {
@@ -628,6 +645,8 @@ export class EzCaptchaClient {
       timeoutMs,
       taskId: undefined,
       what,
+      inFlight: undefined,
+      abortedDuring: undefined,
     };
     try {
       if (call.signal?.aborted) onCallerAbort();
@@ -645,7 +664,9 @@ export class EzCaptchaClient {
     const { taskId, what } = scope;
     const resume = taskId
       ? ` Task ${taskId} was created (and billed); resume with waitForResult('${taskId}') instead of solving again.`
-      : '';
+      : scope.abortedDuring === 'createTask'
+        ? ' createTask was in flight: the task may have been created and billed; check your balance before solving again.'
+        : '';
     const cause = scope.cause();
     if (cause === 'caller' && !(error instanceof AbortError)) {
       return new AbortError(`${what} aborted by the caller.${resume}`, {

@@ -198,6 +198,32 @@ describe('retries', () => {
     expect(result.token).toBe(server.tasks.get(result.taskId)?.token);
   });
 
+  it('polling outlasts a rate limit longer than the retry budget (each throttled poll is spent)', async () => {
+    server.setSolveTime(50);
+    server.addFault({
+      endpoint: 'getTaskResult',
+      times: 6,
+      fault: { kind: 'error', errorCode: 'ERROR_REQUEST_BANNED' },
+    });
+    const result = await fastClient(server, { retry: { retries: 1, minDelay: 1, rateLimitDelay: 1 } }).solve(v2());
+    const polls = requestsTo(server, 'getTaskResult');
+    expect(polls.filter((r) => r.status === 429)).toHaveLength(6);
+    expect(result.token).toBe(server.tasks.get(result.taskId)?.token);
+  });
+
+  it('a billed call (createTask) is never retried on throttling beyond the budget', async () => {
+    server.addFault({
+      endpoint: 'createTask',
+      times: Number.POSITIVE_INFINITY,
+      fault: { kind: 'error', errorCode: 'ERROR_REQUEST_LIMIT' },
+    });
+    const error = await rejectionOf(
+      fastClient(server, { retry: { retries: 1, minDelay: 1, rateLimitDelay: 1 } }).solve(v2()),
+    );
+    expect(error).toMatchObject({ code: 'ERROR_REQUEST_LIMIT', httpStatus: 429 });
+    expect(requestsTo(server, 'createTask')).toHaveLength(2);
+  });
+
   it('retries getBalance after a hang hits the request timeout', async () => {
     server.addFault({ endpoint: 'getBalance', fault: { kind: 'hang' } });
     const started = performance.now();
@@ -394,6 +420,15 @@ describe('timeouts and cancellation', () => {
     expect((error as Error).message).toMatch(/waitForResult/);
     expect(elapsed).toBeGreaterThanOrEqual(295);
     expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('a deadline that expires while createTask hangs says the task may have been billed', async () => {
+    server.addFault({ endpoint: 'createTask', fault: { kind: 'hang' } });
+    const error = await rejectionOf(fastClient(server, { requestTimeout: 5_000 }).solve(v2(), { timeout: 150 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/createTask was in flight.*billed/);
+    expect(taskIdOf(error)).toBeUndefined();
+    expect(requestsTo(server, 'createTask')).toHaveLength(1);
   });
 
   it('a per-call timeout overrides the client default', async () => {
