@@ -6,6 +6,7 @@ import createDebug from 'debug';
 import { toDriverTarget } from '../drivers/index.js';
 import { inpageCall } from '../drivers/inpage.js';
 import type { DriverPage } from '../drivers/types.js';
+import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { scanSource } from '../inpage/generated/scan.js';
 import type { FrameScan } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
@@ -21,13 +22,8 @@ const FRAME_SCAN_TIMEOUT_MS = 4_000;
 /** Pause between scan rounds while waiting (polling our own evaluate, never main-world waitForFunction). */
 const POLL_MS = 150;
 
-type NetworkSource = (page: DriverPage) => NetworkFinding[];
-let networkSource: NetworkSource | undefined;
-
-/** Lets the early hook feed what it saw on the network (`s`, actions) into detection. */
-export function setNetworkFindingsSource(source: NetworkSource | undefined): void {
-  networkSource = source;
-}
+/** At most this long for response bodies the early hook's watcher is still reading (only when attached). */
+const NETWORK_SETTLE_MS = 1_000;
 
 class FrameScanTimeout extends Error {
   override readonly name = 'FrameScanTimeout';
@@ -194,7 +190,7 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
       await sleep(POLL_MS);
       continue;
     }
-    const network = networkSource ? safeNetwork(networkSource, page) : [];
+    const network = await networkFindings(page);
     captchas = classify(last.scanned, last.vendor, network, { highScore: options.highScore });
     if (last.unsettled.length > 0) {
       for (const c of captchas) {
@@ -212,9 +208,12 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
   return withExplanation(captchas, wantExplanation ? explanation : undefined);
 }
 
-function safeNetwork(source: NetworkSource, page: DriverPage): NetworkFinding[] {
+/** What the early hook's response watcher saw (`s` in document/JSON bodies, anchor URLs); [] when not attached. */
+async function networkFindings(page: DriverPage): Promise<NetworkFinding[]> {
+  if (!isAttached(page)) return [];
   try {
-    return source(page);
+    await settleNetworkFindings(page, NETWORK_SETTLE_MS);
+    return getNetworkFindings(page);
   } catch (error) {
     log('network findings unavailable: %s', errorText(error));
     return [];

@@ -144,6 +144,14 @@ function own(obj: unknown, key: PropertyKey): unknown {
   }
 }
 
+function hasOwn(obj: object, key: PropertyKey): boolean {
+  try {
+    return Object.getOwnPropertyDescriptor(obj, key) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 function ownKeys(obj: unknown): string[] {
   if (obj === null || typeof obj !== 'object') return [];
   try {
@@ -375,7 +383,8 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   const grecaptcha = own(window, 'grecaptcha');
   const g = rc.globals;
   g.cfg = cfg !== undefined && cfg !== null;
-  g.grecaptcha = grecaptcha !== undefined && grecaptcha !== null;
+  // The early hook defines `grecaptcha` as an accessor (not read here): presence is enough.
+  g.grecaptcha = (grecaptcha !== undefined && grecaptcha !== null) || hasOwn(window, 'grecaptcha');
   g.enterpriseNamespace = own(grecaptcha, 'enterprise') !== undefined;
   g.clientFlag = own(window, '__google_recaptcha_client') === true;
   const api = cap(own(window, '__recaptcha_api'), 500);
