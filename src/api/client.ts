@@ -243,7 +243,7 @@ export class EzCaptchaClient {
   /** Creates a task (billed) and returns its taskId. Validates the task first; nothing is sent for an invalid one. */
   async createTask(task: Task, options?: CallOptions): Promise<string> {
     const call = normalizeCallOptions(options, ['signal', 'timeout']);
-    const wire = validateTask(task, { allowUnknownTypes: this.#options.allowUnknownTaskTypes });
+    const wire = this.#validate(task);
     return this.#run('createTask', call, (scope) => this.#createTask(wire, scope));
   }
 
@@ -292,7 +292,7 @@ export class EzCaptchaClient {
    */
   async solve<T extends TaskType>(task: Task & { type: T }, options?: PollOptions): Promise<SolveResult<T>> {
     const call = normalizeCallOptions(options, ['signal', 'timeout', 'pollInterval']);
-    const wire = validateTask(task, { allowUnknownTypes: this.#options.allowUnknownTaskTypes });
+    const wire = this.#validate(task);
     const type = wire.type as string;
     const interval =
       call.pollInterval ??
@@ -323,6 +323,19 @@ export class EzCaptchaClient {
       if (typeof result.raw.requestId === 'string') out.requestId = result.raw.requestId;
       return out;
     });
+  }
+
+  #validate(task: unknown): Record<string, unknown> {
+    const wire = validateTask(task, { allowUnknownTypes: this.#options.allowUnknownTaskTypes });
+    // The official SDKs' soft checks: these hurt acceptance but are not errors.
+    const family = taskFamilyOf(String(wire.type));
+    if (family === 'recaptcha-v2' && wire.isInvisible === undefined) {
+      log('note: %s task without isInvisible; the service assumes a checkbox widget', String(wire.type));
+    }
+    if (family === 'recaptcha-v3' && (wire.pageAction === undefined || wire.pageAction === '')) {
+      log('note: %s task without pageAction; tokens for the wrong action are often rejected', String(wire.type));
+    }
+    return wire;
   }
 
   async #createTask(wire: Record<string, unknown>, scope: Scope): Promise<string> {

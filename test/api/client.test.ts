@@ -19,7 +19,7 @@ import {
   UnexpectedResponseError,
   VERSION,
 } from '../../src/index.js';
-import { ARKOSE_KEY, fastClient, PAGE, rejectionOf, requestsTo, SITEKEY } from './support.js';
+import { ARKOSE_KEY, captureDebug, fastClient, PAGE, rejectionOf, requestsTo, SITEKEY } from './support.js';
 
 let server: EzCaptchaServer;
 
@@ -117,6 +117,17 @@ describe('endpoints', () => {
     const gap = requestsTo(server, 'getTaskResult')[0]!.at - requestsTo(server, 'createTask')[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(990);
     expect(gap).toBeLessThan(2_500);
+  });
+
+  it('notes (debug) a v3 task without pageAction and a v2 task without isInvisible, and still sends them', async () => {
+    const client = fastClient(server);
+    const { lines } = await captureDebug(async () => {
+      await client.createTask(recaptchaV3Task({ websiteURL: PAGE, websiteKey: SITEKEY }));
+      await client.createTask(recaptchaV2Task({ websiteURL: PAGE, websiteKey: SITEKEY }));
+    });
+    expect(lines.filter((line) => line.includes('without pageAction'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('without isInvisible'))).toHaveLength(1);
+    expect(requestsTo(server, 'createTask')).toHaveLength(2);
   });
 
   it('waitForResult resumes a task by id', async () => {
