@@ -278,7 +278,7 @@ export class EzCaptchaClient {
         throw new UnexpectedResponseError(
           `getBalance answered without a numeric balance (balance: ${describeValue(balance)}). ` +
             'Check apiURL points at the EzCaptcha API.',
-          { httpStatus: status, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body).slice(0, 512)) },
+          { httpStatus: status, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body)).slice(0, 512) },
         );
       }
       return balance;
@@ -347,7 +347,7 @@ export class EzCaptchaClient {
       throw new UnexpectedResponseError(
         `createTask succeeded without a string taskId (taskId: ${describeValue(taskId)}); the task may exist and be ` +
           'billed but cannot be polled. Check apiURL points at the EzCaptcha API.',
-        { httpStatus: status, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body).slice(0, 512)) },
+        { httpStatus: status, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body)).slice(0, 512) },
       );
     }
     log('createTask %s -> task %s', String(wire.type), taskId);
@@ -398,7 +398,7 @@ export class EzCaptchaClient {
             httpStatus,
             requestId,
             retryable: false,
-            bodyPreview: this.#scrub(JSON.stringify(body).slice(0, 512)),
+            bodyPreview: this.#scrub(JSON.stringify(body)).slice(0, 512),
           },
         );
       }
@@ -419,7 +419,7 @@ export class EzCaptchaClient {
     throw new UnexpectedResponseError(
       `getTaskResult for task ${taskId} answered status ${describeValue(status)}; expected processing, ready or error. ` +
         'Polling stopped; check apiURL points at the EzCaptcha API.',
-      { taskId, httpStatus, requestId, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body).slice(0, 512)) },
+      { taskId, httpStatus, requestId, retryable: false, bodyPreview: this.#scrub(JSON.stringify(body)).slice(0, 512) },
     );
   }
 
@@ -547,7 +547,7 @@ export class EzCaptchaClient {
     }
     const ok = status >= 200 && status < 300;
     if (!parsed || typeof body !== 'object' || body === null || Array.isArray(body)) {
-      const preview = this.#scrub(text.slice(0, 512));
+      const preview = this.#scrub(text).slice(0, 512);
       log('<- %s HTTP %d, %s (%d ms)', endpoint, status, parsed ? 'JSON that is not an object' : 'not JSON', ms);
       if (ok) {
         throw new UnexpectedResponseError(
@@ -603,14 +603,14 @@ export class EzCaptchaClient {
     requestId: string | undefined,
   ): ApiError {
     const rawCode = envelope.errorCode;
-    const code = typeof rawCode === 'string' && rawCode !== '' ? this.#scrub(rawCode.slice(0, 100)) : 'ERROR_UNKNOWN';
+    const code = typeof rawCode === 'string' && rawCode !== '' ? this.#scrub(rawCode).slice(0, 100) : 'ERROR_UNKNOWN';
     const description =
-      typeof envelope.errorDescription === 'string' ? this.#scrub(envelope.errorDescription.slice(0, 1000)) : '';
+      typeof envelope.errorDescription === 'string' ? this.#scrub(envelope.errorDescription).slice(0, 1000) : '';
     let errors: Record<string, string> | undefined;
     if (typeof envelope.errors === 'object' && envelope.errors !== null && !Array.isArray(envelope.errors)) {
       errors = {};
       for (const [field, message] of Object.entries(envelope.errors).slice(0, 50)) {
-        errors[this.#scrub(field)] = this.#scrub(String(message).slice(0, 300));
+        errors[this.#scrub(field)] = this.#scrub(String(message)).slice(0, 300);
       }
     }
     const taskFailed = envelope.status === 'error';
@@ -674,6 +674,24 @@ export class EzCaptchaClient {
   }
 
   #finalError(error: unknown, scope: Scope, callerSignal: AbortSignal | undefined): unknown {
+    const final = this.#mapError(error, scope, callerSignal);
+    if (final instanceof EzCaptchaError) this.#sanitize(final);
+    return final;
+  }
+
+  /** Last guard: no text the service sent back can carry the key out through an error. */
+  #sanitize(error: EzCaptchaError): void {
+    const writable = error as unknown as Record<string, unknown>;
+    for (const field of ['message', 'stack', 'description', 'bodyPreview', 'requestId']) {
+      const value = writable[field];
+      if (typeof value === 'string') {
+        const clean = this.#scrub(value);
+        if (clean !== value) Object.defineProperty(error, field, { value: clean, writable: true, configurable: true });
+      }
+    }
+  }
+
+  #mapError(error: unknown, scope: Scope, callerSignal: AbortSignal | undefined): unknown {
     const { taskId, what } = scope;
     const resume = taskId
       ? ` Task ${taskId} was created (and billed); resume with waitForResult('${taskId}') instead of solving again.`

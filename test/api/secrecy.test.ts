@@ -70,6 +70,23 @@ describe('the client key stays secret', () => {
       server.addFault({ endpoint: 'getBalance', fault: { kind: 'http', status: 200, body: `<p>${KEY}</p>` } });
       server.addFault({ endpoint: 'getBalance', fault: { kind: 'http', status: 200, body: `<p>${KEY}</p>` } });
       errors.push(await rejectionOf(client.getBalance()));
+      // The key straddling the 512-character preview limit, and echoed in fields the client quotes.
+      server.addFault({
+        endpoint: 'getBalance',
+        times: 2,
+        fault: { kind: 'http', status: 200, body: `${'x'.repeat(500)}${KEY}` },
+      });
+      errors.push(await rejectionOf(client.getBalance()));
+      server.addFault({
+        endpoint: 'getBalance',
+        fault: { kind: 'http', status: 200, body: JSON.stringify({ errorId: 0, balance: KEY }) },
+      });
+      errors.push(await rejectionOf(client.getBalance()));
+      server.addFault({
+        endpoint: 'getTaskResult',
+        fault: { kind: 'http', status: 200, body: JSON.stringify({ errorId: 0, status: `${KEY} done` }) },
+      });
+      errors.push(await rejectionOf(client.solve(task)));
       server.addFault({ endpoint: 'getTaskResult', fault: { kind: 'task-error', errorCode: `ERR_${KEY}` } });
       errors.push(await rejectionOf(client.solve(task)));
       server.addFault({ endpoint: 'createTask', fault: { kind: 'hang' } });
@@ -82,7 +99,7 @@ describe('the client key stays secret', () => {
       errors.push(await rejectionOf(refused.getBalance()));
     });
 
-    expect(errors).toHaveLength(8);
+    expect(errors).toHaveLength(11);
     for (const error of errors) expectNoKey(renderings(error));
     for (const result of results) expectNoKey(renderings(result));
     expectNoKey(renderings(client));
