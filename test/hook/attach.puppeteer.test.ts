@@ -1,0 +1,3 @@
+import { defineAttachSuite } from './support/attach-suite.js';
+
+defineAttachSuite('puppeteer');
