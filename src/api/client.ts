@@ -546,9 +546,12 @@ export class EzCaptchaClient {
       parsed = false;
     }
     const ok = status >= 200 && status < 300;
-    if (!parsed || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const isObject = parsed && typeof body === 'object' && body !== null && !Array.isArray(body);
+    // A non-2xx JSON object without errorId (a gateway's or framework's error page) is not an envelope either.
+    const envelopeless = !isObject || (!ok && !Object.hasOwn(body as object, 'errorId'));
+    if (envelopeless) {
       const preview = this.#scrub(text).slice(0, 512);
-      log('<- %s HTTP %d, %s (%d ms)', endpoint, status, parsed ? 'JSON that is not an object' : 'not JSON', ms);
+      log('<- %s HTTP %d, %s (%d ms)', endpoint, status, parsed ? 'JSON without an envelope' : 'not JSON', ms);
       if (ok) {
         throw new UnexpectedResponseError(
           `${op} answered HTTP ${status} with ${parsed ? 'JSON that is not an object' : 'a body that is not JSON'} ` +

@@ -352,6 +352,44 @@ describe('bad replies', () => {
     expect(requestsTo(server, 'getBalance')).toHaveLength(4);
   });
 
+  it('a non-2xx JSON body without errorId is an HTTP_ERROR, not a success', async () => {
+    server.addFault({
+      endpoint: 'createTask',
+      fault: { kind: 'http', status: 404, body: '{"message":"no route"}', contentType: 'application/json' },
+    });
+    const error = await rejectionOf(fastClient(server).createTask(v2()));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'HTTP_ERROR', httpStatus: 404, retryable: false });
+    expect((error as Error).message).toMatch(/check apiURL/);
+    expect(requestsTo(server, 'createTask')).toHaveLength(1);
+  });
+
+  it('errorId 0 is success whatever the HTTP status; a non-zero errorId is failure even on HTTP 200', async () => {
+    server.addFault({
+      endpoint: 'getBalance',
+      fault: { kind: 'http', status: 500, body: '{"errorId":0,"balance":42}', contentType: 'application/json' },
+    });
+    expect(await fastClient(server).getBalance()).toBe(42);
+    server.addFault({
+      endpoint: 'getBalance',
+      fault: {
+        kind: 'http',
+        status: 200,
+        body: '{"errorId":1,"errorCode":"ERROR_KEY_NOT_AVAILABLE","balance":42}',
+        contentType: 'application/json',
+      },
+    });
+    expect(await rejectionOf(fastClient(server).getBalance())).toMatchObject({
+      code: 'ERROR_KEY_NOT_AVAILABLE',
+      httpStatus: 200,
+    });
+    server.addFault({
+      endpoint: 'getBalance',
+      fault: { kind: 'http', status: 200, body: '{"errorId":0,"errorCode":"ERROR_X","balance":7}' },
+    });
+    expect(await fastClient(server).getBalance()).toBe(7);
+  });
+
   it('a non-numeric balance is an error, not zero', async () => {
     server.addFault({ endpoint: 'getBalance', fault: { kind: 'bad-balance' } });
     const error = await rejectionOf(fastClient(server).getBalance());
