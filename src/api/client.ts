@@ -259,12 +259,12 @@ export class EzCaptchaClient {
 
   /** Polls until `ready` (first poll after one interval). Use it to resume a task after an error carrying taskId. */
   async waitForResult(taskId: string, options?: PollOptions): Promise<WaitResult> {
-    const call = normalizeCallOptions(options, ['signal', 'timeout', 'pollInterval']);
+    const call = normalizeCallOptions(options, ['signal', 'timeout', 'pollInterval', 'onPoll']);
     const id = checkTaskId(taskId);
     const interval = call.pollInterval ?? this.#options.pollInterval ?? DEFAULT_POLL_INTERVAL;
     return this.#run('waitForResult', call, (scope) => {
       scope.taskId = id;
-      return this.#poll(id, interval, scope);
+      return this.#poll(id, interval, scope, call.onPoll);
     });
   }
 
@@ -291,7 +291,7 @@ export class EzCaptchaClient {
    * again.
    */
   async solve<T extends TaskType>(task: Task & { type: T }, options?: PollOptions): Promise<SolveResult<T>> {
-    const call = normalizeCallOptions(options, ['signal', 'timeout', 'pollInterval']);
+    const call = normalizeCallOptions(options, ['signal', 'timeout', 'pollInterval', 'onTaskCreated', 'onPoll']);
     const wire = this.#validate(task);
     const type = wire.type as string;
     const interval =
@@ -302,7 +302,8 @@ export class EzCaptchaClient {
       const taskId = await this.#createTask(wire, scope);
       scope.taskId = taskId;
       const createdAt = Date.now();
-      const result = await this.#poll(taskId, interval, scope);
+      if (call.onTaskCreated) notify('onTaskCreated', () => call.onTaskCreated?.(taskId));
+      const result = await this.#poll(taskId, interval, scope, call.onPoll);
       const solution = this.#decodeSolution(type, result);
       const token =
         typeof solution.gRecaptchaResponse === 'string'
@@ -354,7 +355,12 @@ export class EzCaptchaClient {
     return taskId;
   }
 
-  async #poll(taskId: string, interval: number, scope: Scope): Promise<WaitResult> {
+  async #poll(
+    taskId: string,
+    interval: number,
+    scope: Scope,
+    onPoll?: (taskId: string, polls: number, status: 'processing' | 'ready') => void,
+  ): Promise<WaitResult> {
     let polls = 0;
     for (;;) {
       await sleep(interval, scope.signal);
@@ -371,6 +377,7 @@ export class EzCaptchaClient {
         throw error;
       }
       log('poll %d of task %s: %s', polls, taskId, result.status);
+      if (onPoll) notify('onPoll', () => onPoll(taskId, polls, result.status));
       if (result.status === 'ready') {
         return { taskId, solution: result.solution, polls, readyAt: Date.now(), raw: result.raw };
       }
@@ -735,6 +742,15 @@ export class EzCaptchaClient {
 
   #scrub(text: string): string {
     return scrub(text, this.#options.clientKey);
+  }
+}
+
+/** Runs a caller's callback; its failure must not lose a billed task, so it is logged, not thrown. */
+function notify(name: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    log('%s callback threw: %s', name, shortDescription(error));
   }
 }
 

@@ -278,14 +278,31 @@ export interface CallOptions {
 export interface PollOptions extends CallOptions {
   /** Poll interval in ms for this call; defaults to the client's (3 s, FunCaptcha 1 s). */
   pollInterval?: number;
+  /** `solve` only: called once createTask answered (the task is billed from here on). Errors it throws are logged. */
+  onTaskCreated?: (taskId: string) => void;
+  /** Called after every getTaskResult answer. Errors it throws are logged. */
+  onPoll?: (taskId: string, polls: number, status: 'processing' | 'ready') => void;
+}
+
+export interface NormalizedCallOptions {
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+  pollInterval: number | undefined;
+  onTaskCreated: ((taskId: string) => void) | undefined;
+  onPoll: PollOptions['onPoll'];
 }
 
 /** Validates per-call options. */
-export function normalizeCallOptions(
-  options: unknown,
-  allowed: readonly string[],
-): { signal: AbortSignal | undefined; timeout: number | undefined; pollInterval: number | undefined } {
-  if (options === undefined) return { signal: undefined, timeout: undefined, pollInterval: undefined };
+export function normalizeCallOptions(options: unknown, allowed: readonly string[]): NormalizedCallOptions {
+  if (options === undefined) {
+    return {
+      signal: undefined,
+      timeout: undefined,
+      pollInterval: undefined,
+      onTaskCreated: undefined,
+      onPoll: undefined,
+    };
+  }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionsError(
       `Call options must be an object such as { signal, timeout }, got ${typeName(options)}.`,
@@ -308,9 +325,16 @@ export function normalizeCallOptions(
       option: 'signal',
     });
   }
+  for (const name of ['onTaskCreated', 'onPoll']) {
+    if (given[name] !== undefined && typeof given[name] !== 'function') {
+      throw new InvalidOptionsError(`${name} must be a function, got ${typeName(given[name])}.`, { option: name });
+    }
+  }
   return {
     signal: signal as AbortSignal | undefined,
     timeout: given.timeout === undefined ? undefined : checkDuration('timeout', given.timeout),
     pollInterval: given.pollInterval === undefined ? undefined : checkDuration('pollInterval', given.pollInterval),
+    onTaskCreated: given.onTaskCreated as NormalizedCallOptions['onTaskCreated'],
+    onPoll: given.onPoll as NormalizedCallOptions['onPoll'],
   };
 }

@@ -130,6 +130,25 @@ describe('endpoints', () => {
     expect(requestsTo(server, 'createTask')).toHaveLength(2);
   });
 
+  it('solve reports progress through onTaskCreated and onPoll; a throwing callback does not break it', async () => {
+    server.setSolveTime(80);
+    const events: string[] = [];
+    const result = await fastClient(server).solve(v2(), {
+      onTaskCreated: (taskId) => {
+        events.push(`created ${taskId} after ${requestsTo(server, 'getTaskResult').length} polls`);
+        throw new Error('callback bug');
+      },
+      onPoll: (taskId, polls, status) => events.push(`${taskId} ${polls} ${status}`),
+    });
+    expect(events[0]).toBe(`created ${result.taskId} after 0 polls`);
+    expect(events).toHaveLength(result.polls + 1);
+    expect(events.at(-1)).toBe(`${result.taskId} ${result.polls} ready`);
+    expect(events.slice(1, -1).every((event) => event.endsWith('processing'))).toBe(true);
+    expect(await rejectionOf(fastClient(server).solve(v2(), { onPoll: 'log' as never }))).toBeInstanceOf(
+      InvalidOptionsError,
+    );
+  });
+
   it('waitForResult resumes a task by id', async () => {
     const client = fastClient(server);
     const taskId = await client.createTask(v2());
