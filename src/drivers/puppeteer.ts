@@ -79,10 +79,13 @@ export class PuppeteerDriverPage implements DriverPage {
       } catch {
         frameURL = undefined;
       }
+      const resourceType = response.request().resourceType();
+      // A document response is the frame's next document, whose URL the frame does not report yet.
+      if (resourceType === 'document' && frameURL !== undefined) frameURL = response.url();
       listener({
         url: response.url(),
         status: response.status(),
-        resourceType: response.request().resourceType(),
+        resourceType,
         frameURL,
         headers: response.headers(),
         text: () => response.text(),

@@ -26,7 +26,7 @@ export interface DriverResponse {
   status: number;
   /** 'document', 'xhr', 'fetch', 'script', ... */
   resourceType: string;
-  /** URL of the frame that made the request, when known. */
+  /** URL of the frame that made the request, when known (for a document response: the document's own URL). */
   frameURL?: string;
   headers: Record<string, string>;
   /** The response body as text; rejects when the body is not available (redirects, evicted). */
