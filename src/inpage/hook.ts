@@ -379,7 +379,6 @@ function hookGrecaptcha(store: HookStore): void {
     if ('value' in descriptor) armApi(store, descriptor.value, false);
     return;
   }
-  const enumerable = descriptor ? descriptor.enumerable === true : true;
   if (descriptor && !('value' in descriptor)) {
     // Someone else's accessor (late install over another hook): chain to it.
     const { get: innerGet, set: innerSet } = descriptor;
@@ -395,24 +394,29 @@ function hookGrecaptcha(store: HookStore): void {
             armApi(store, next, false);
           }
         : undefined,
-      enumerable,
+      enumerable: descriptor.enumerable === true,
       configurable: true,
     });
     return;
   }
   let current: unknown = descriptor ? descriptor.value : undefined;
-  defineProperty(G, 'grecaptcha', {
-    get: () => {
-      armApi(store, current, false);
-      return current;
-    },
-    set: (next: unknown) => {
-      current = next;
-      armApi(store, next, false);
-    },
-    enumerable,
-    configurable: true,
-  });
+  const get = () => {
+    armApi(store, current, false);
+    return current;
+  };
+  const set = (next: unknown) => {
+    current = next;
+    armApi(store, next, false);
+    // A global created by assignment is enumerable: become so on the first write, so Object.keys(window)
+    // lists `grecaptcha` exactly when it would without the hook.
+    if (!enumerable) {
+      enumerable = true;
+      defineProperty(G, 'grecaptcha', { get, set, enumerable: true, configurable: true });
+    }
+  };
+  // Not there yet: not enumerable until the page writes it.
+  let enumerable = descriptor ? descriptor.enumerable === true : false;
+  defineProperty(G, 'grecaptcha', { get, set, enumerable, configurable: true });
   armApi(store, current, false);
 }
 

@@ -46,10 +46,11 @@ const RELEASE = `(function () {
 /** Observations the page makes about grecaptcha; must be identical with and without the hook. */
 const BEHAVIOUR_PAGE = `<!doctype html><html><head><title>behaviour</title></head><body>
 <div id="box"></div><div id="box2"></div>
-<script>window.R = { typeofBefore: typeof grecaptcha };</script>
+<script>window.R = { typeofBefore: typeof grecaptcha, listedBefore: Object.keys(window).indexOf('grecaptcha') >= 0 };</script>
 <script src="/recaptcha/api.js"></script>
 <script>
 R.renderInBefore = 'render' in grecaptcha;
+R.listedAfter = Object.keys(window).indexOf('grecaptcha') >= 0;
 R.keysBefore = Object.keys(grecaptcha).join();
 grecaptcha.ready(async function () {
   try {
@@ -143,6 +144,7 @@ describe('in-page hook', () => {
     const withHook = await until<Record<string, unknown>>(hooked, 'window.R && R.done && R');
     expect(withoutHook.error).toBe(undefined);
     expect(withoutHook).toMatchObject({ renderReturn: 7, renderThis: true, renderArgs: 3, sameError: true });
+    expect(withoutHook).toMatchObject({ listedBefore: false, listedAfter: true, renderInBefore: false });
     expect(withoutHook).toMatchObject({ executeValue: 'page-token:login', isPromise: true, replaced: 'replaced' });
     // The only difference a page can see is that window.grecaptcha is an accessor (documented footprint).
     expect(withHook).toEqual({ ...withoutHook, descriptorKind: 'object' });

@@ -30,6 +30,11 @@ interface Harness {
   /** What attach() is given: a Playwright BrowserContext or a Puppeteer Browser. */
   target: object;
   newPage(): Promise<RawPage>;
+  /**
+   * A page outside the attached context (Playwright: a fresh context, not attached) or in a context created after
+   * attach() (Puppeteer: createBrowserContext(), covered through the attached browser).
+   */
+  otherPage(): Promise<RawPage>;
   close(): Promise<void>;
 }
 
@@ -37,12 +42,18 @@ async function harness(driver: DriverName, site: FixtureSite): Promise<Harness> 
   if (driver === 'playwright') {
     const browser = await launchPlaywright(site.browserArgs);
     const context = await browser.newContext();
-    return { target: context, newPage: () => context.newPage(), close: () => browser.close() };
+    return {
+      target: context,
+      newPage: () => context.newPage(),
+      otherPage: async () => (await browser.newContext()).newPage(),
+      close: () => browser.close(),
+    };
   }
   const browser = await launchPuppeteer(site.browserArgs);
   return {
     target: browser,
     newPage: () => browser.newPage() as unknown as Promise<RawPage>,
+    otherPage: async () => (await browser.createBrowserContext()).newPage() as unknown as Promise<RawPage>,
     close: () => browser.close(),
   };
 }
@@ -292,6 +303,27 @@ export function defineAttachSuite(driver: DriverName): void {
       expect((await recordsOf(page.mainFrame())).executes).toEqual([expect.objectContaining({ widgetId: 0 })]);
       await raw.close();
     });
+
+    it(
+      driver === 'playwright'
+        ? 'attach(page) hooks a single page of a context that was not attached'
+        : 'covers pages of browser contexts created after attach(browser)',
+      async () => {
+        const raw = await h.otherPage();
+        if (driver === 'playwright') {
+          expect(isAttached(raw)).toBe(false);
+          await attach(raw as unknown as object);
+        }
+        expect(isAttached(raw)).toBe(true);
+        await raw.goto(site.page('v3-execute').url);
+        const records = await eventually(
+          () => recordsOf(toDriverPage(raw).mainFrame()),
+          (r) => r.executes.length > 0,
+        );
+        expect(records.executes).toEqual([expect.objectContaining({ action: 'login' })]);
+        await raw.close();
+      },
+    );
 
     it('attaching a page again is harmless, and unattached or invalid targets are reported clearly', async () => {
       const { raw, page } = await open('v3-execute');
