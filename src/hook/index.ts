@@ -17,6 +17,18 @@ export type { NetworkFinding } from './network.js';
 
 const log = createDebug('ezcaptcha:hook');
 
+/** attach() was given a page that is closed (or closed while the hook was being installed). */
+export class AttachPageClosedError extends Error {
+  override readonly name = 'AttachPageClosedError';
+  constructor(cause?: unknown) {
+    super(
+      'attach(): the page is closed, so the early hook cannot be installed. Attach a page that is open ' +
+        '(best: the browser or context, before creating pages).',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
 /** `Symbol.for(HOOK_SYMBOL)` is the key of the in-page records in each frame's main world. */
 export const HOOK_SYMBOL = 'ezcaptcha.hook';
 
@@ -115,7 +127,7 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
   const page = toDriverPage(raw);
   let hook = pageHooks.get(page);
   if (!hook) {
-    if (page.isClosed()) throw new Error('attach(): the page is already closed; attach to a new page.');
+    if (page.isClosed()) throw new AttachPageClosedError();
     // The watcher starts synchronously, before any await, so no response of the next navigation is missed.
     hook = new PageHook(page);
     pageHooks.set(page, hook);
@@ -124,7 +136,11 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
     const current = hook;
     hook.ready = (async () => {
       // Registered once per page: a Playwright context script already covers pages of an attached context.
-      if (!initScriptCovered) await page.addInitScript(HOOK_INIT_SCRIPT);
+      if (!initScriptCovered) {
+        await page.addInitScript(HOOK_INIT_SCRIPT).catch((error: unknown) => {
+          throw page.isClosed() ? new AttachPageClosedError(error) : error;
+        });
+      }
       await installInLoadedFrames(page);
       log('attached to page %s', page.url());
     })();

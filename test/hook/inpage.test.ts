@@ -6,8 +6,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDriverPage } from '../../src/drivers/index.js';
-import { attach, HOOK_INIT_SCRIPT, type HookSnapshot, isAttached, readHookRecords } from '../../src/hook/index.js';
+import {
+  AttachPageClosedError,
+  attach,
+  HOOK_INIT_SCRIPT,
+  type HookSnapshot,
+  isAttached,
+  readHookRecords,
+} from '../../src/hook/index.js';
 import { launchPlaywright } from '../support/browser.js';
+import { eventually } from './support/eventually.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const PK = '2CB16598-CB82-4CF7-B332-5990DB66F3AB';
@@ -98,14 +106,8 @@ const LEGACY_FC_API = `(function () {
 let browser: Browser;
 let server: TestServer;
 
-async function until<T>(page: Page, expression: string, timeout = 10_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await page.evaluate(expression);
-    if (value) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
-    await page.waitForTimeout(25);
-  }
+function until<T>(page: Page, expression: string): Promise<T> {
+  return eventually(() => page.evaluate(expression) as Promise<T>, Boolean);
 }
 
 async function open(path: string, hooked: boolean): Promise<Page> {
@@ -229,6 +231,13 @@ describe('in-page hook', () => {
     await page.close();
   });
 
+  it('attach() on a closed page fails with an error that says what to do', async () => {
+    const page = await browser.newPage();
+    await page.close();
+    await expect(attach(page)).rejects.toThrow(AttachPageClosedError);
+    await expect(attach(page)).rejects.toThrow(/Attach a page that is open/);
+  });
+
   it('attach() on an already loaded page hooks that document from now on', async () => {
     const page = await open('/behaviour', false);
     await until(page, 'window.R && R.done');
@@ -294,9 +303,9 @@ describe('in-page hook', () => {
     const page = await open('/parent', true);
     const child = page.frames().find((f) => f.url().startsWith(server.crossOrigin));
     expect(child).toBeDefined();
-    const deadline = Date.now() + 10_000;
-    while (!(await child?.evaluate('window.childToken')) && Date.now() < deadline) await page.waitForTimeout(25);
-    expect(await child?.evaluate('window.childToken')).toBe('page-token:child_action');
+    expect(await eventually(() => child?.evaluate('window.childToken') as Promise<unknown>, Boolean)).toBe(
+      'page-token:child_action',
+    );
     expect((await records(page, server.crossOrigin)).executes).toMatchObject([
       { sitekey: '6LcChild', action: 'child_action', settled: 'page' },
     ]);

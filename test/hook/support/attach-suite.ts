@@ -18,6 +18,7 @@ import {
   UnsupportedAttachTargetError,
 } from '../../../src/hook/index.js';
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../../support/browser.js';
+import { eventually } from './eventually.js';
 
 /** The part of a Puppeteer or Playwright page these tests use (same shape in both). */
 interface RawPage {
@@ -56,17 +57,6 @@ async function harness(driver: DriverName, site: FixtureSite): Promise<Harness> 
     otherPage: async () => (await browser.createBrowserContext()).newPage() as unknown as Promise<RawPage>,
     close: () => browser.close(),
   };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 15_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeout} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 function frameWhere(page: DriverPage, test: (url: string) => boolean): Promise<DriverFrame> {
