@@ -53,6 +53,11 @@ function httpURL(node: FrameNode, scan: FrameScan | undefined): { url: string; n
   return { url: own };
 }
 
+function comparePaths(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
 function idPart(path: number[]): string {
   return path.length === 0 ? 'top' : path.join('.');
 }
@@ -393,11 +398,13 @@ export function classify(
       out.push(captcha);
     }
   }
-  out.sort((a, b) => {
-    const pa = a.framePath.join('.');
-    const pb = b.framePath.join('.');
-    if (a.framePath.length !== b.framePath.length && pa !== pb) return pa < pb ? -1 : 1;
-    return pa === pb ? (a.widgetId ?? 0) - (b.widgetId ?? 0) : pa < pb ? -1 : 1;
-  });
+  // Frame order, then reCAPTCHA before Arkose, then widget id (unknown ids last); the sort is stable.
+  const rank = (c: DetectedCaptcha) => c.widgetId ?? Number.MAX_SAFE_INTEGER;
+  out.sort(
+    (a, b) =>
+      comparePaths(a.framePath, b.framePath) ||
+      (a.vendor === b.vendor ? 0 : a.vendor === 'recaptcha' ? -1 : 1) ||
+      rank(a) - rank(b),
+  );
   return out;
 }
