@@ -164,12 +164,10 @@ function classifyRecaptcha(w: RecaptchaWidgetEvidence, ctx: RecaptchaContext): D
   }
 
   // s: network (document body) > render hook > DOM > anchor > client.
+  // Only the newest network value counts: `s` is minted per page load, older loads of the same URL are stale.
   const sCandidates = [...w.s];
-  for (const f of ctx.network) {
-    if (f.s && f.sitekey === sitekey && !sCandidates.some((c) => c.value === f.s && c.source === 'network')) {
-      sCandidates.push({ value: f.s, source: 'network' });
-    }
-  }
+  const newest = ctx.network.filter((f) => f.s && f.sitekey === sitekey).sort((a, b) => b.at - a.at)[0];
+  if (newest?.s) sCandidates.push({ value: newest.s, source: 'network' });
   const sPick = pick(sCandidates, ['network', 'hook-render', 'container', 'anchor', 'cfg']);
   const sNote = disagreement('s', sCandidates, sPick);
   if (sNote) diagnostics.push(sNote);

@@ -188,6 +188,32 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     });
   });
 
+  it('keeps the s of the /sorry/ page from the network when the page no longer holds it', async () => {
+    const page = await open('sorry', true);
+    try {
+      const served = site.currentS('sorry');
+      expect(served).toBeTruthy();
+      // Wipe every in-page copy: data-s, the client's s, and the anchor iframe (its URL carries s=).
+      await page.evaluate(`(() => {
+        const seen = new Set();
+        const walk = (o, depth) => {
+          if (!o || typeof o !== 'object' || seen.has(o) || depth > 8 || o instanceof Node) return;
+          seen.add(o);
+          if (typeof o.sitekey === 'string' && 's' in o) o.s = null;
+          for (const key of Object.keys(o)) walk(o[key], depth + 1);
+        };
+        walk(window.___grecaptcha_cfg.clients, 0);
+        document.querySelector('[data-s]').removeAttribute('data-s');
+        for (const f of document.querySelectorAll('iframe[src*="/anchor"]')) f.remove();
+      })()`);
+      const [captcha] = await detect(page);
+      expect(captcha?.s).toBe(served);
+      expect(captcha?.task).toMatchObject({ type: 'RecaptchaV2SEnterpriseTaskProxyless', s: served });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('reports the widget of a nested cross-origin iframe in its own frame, reachable through framePath', async () => {
     const page = await open('nested-iframe');
     try {
