@@ -12,8 +12,8 @@
  * What the hook leaves in a page (documented footprint; nothing else):
  * - that symbol-keyed property on globalThis;
  * - an accessor property `grecaptcha` on window that reads and writes like a plain global;
- * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, `render`, `execute`
- *   and `enterprise` data properties turned into accessors (same enumerability; `in` and key order unchanged) whose
+ * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, `render`, `execute`,
+ *   `ready` and `enterprise` data properties turned into accessors (same enumerability; `in` and key order unchanged) whose
  *   getters return cached wrappers;
  * - only once an Arkose loader tag appears: its `data-callback` global (and, for the legacy loader, the
  *   `FunCaptcha` / `ArkoseEnforcement` constructors) replaced by wrappers, and the enforcement object's `setConfig`
@@ -137,6 +137,7 @@ const wrappers = new WeakSetCtor<object>();
 // (original function) -> wrapper, one map per kind, so the same property read twice gives the same function.
 const renderWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 const executeWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
+const readyWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 
 function isObjectLike(value: unknown): value is AnyObject {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
@@ -329,6 +330,32 @@ function wrapExecute(store: HookStore, original: Fn, enterprise: boolean): Fn {
   });
 }
 
+/**
+ * `ready(fn)`: before the page's callback runs (the release script has assigned its methods by then), arm the api
+ * object, so a page that kept a reference from before the release (`var gr = grecaptcha; gr.ready(() =>
+ * gr.execute(...))`) still calls the wrappers. The callback is called with the same `this` and arguments.
+ */
+function wrapReady(store: HookStore, original: Fn, api: AnyObject, enterprise: boolean): Fn {
+  return cached(readyWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>, original, () => {
+    return function (this: unknown) {
+      // biome-ignore lint/complexity/noArguments: forward exactly what the page passed, however many.
+      const args = arguments;
+      const callback = args[0];
+      if (typeof callback !== 'function') return apply(original, this, args);
+      const self = isObjectLike(this) ? this : api;
+      const forwarded: unknown[] = [
+        function (this: unknown) {
+          armApi(store, self, enterprise);
+          // biome-ignore lint/complexity/noArguments: forward exactly what the release passed.
+          return apply(callback as Fn, this, arguments);
+        },
+      ];
+      for (let i = 1; i < args.length; i++) append(forwarded, args[i]);
+      return apply(original, this, forwarded);
+    };
+  });
+}
+
 /** Turn an existing data property `key` of `api` into an accessor whose getter returns `present(value)`. */
 function armProperty(api: AnyObject, key: string, present: (value: unknown) => unknown): void {
   const descriptor = getOwnPropertyDescriptor(api, key);
@@ -352,6 +379,9 @@ function armApi(store: HookStore, api: unknown, enterprise: boolean): void {
     );
     armProperty(api, 'execute', (value) =>
       typeof value === 'function' && !isWrapper(value) ? wrapExecute(store, value as Fn, enterprise) : value,
+    );
+    armProperty(api, 'ready', (value) =>
+      typeof value === 'function' && !isWrapper(value) ? wrapReady(store, value as Fn, api, enterprise) : value,
     );
     if (!enterprise) {
       armProperty(api, 'enterprise', (value) => {

@@ -218,6 +218,22 @@ describe('in-page hook', () => {
     await page.close();
   });
 
+  it('records calls through a reference to grecaptcha taken before the release script added its methods', async () => {
+    server.set(
+      '/cached-reference',
+      `<!doctype html><body><script src="/recaptcha/api.js"></script><script>
+      var gr = grecaptcha;
+      gr.ready(function () {
+        gr.execute('6LcCached', { action: 'cached' }).then(function (t) { window.cachedToken = t; });
+      });
+      </script></body>`,
+    );
+    const page = await open('/cached-reference', true);
+    expect(await until(page, 'window.cachedToken')).toBe('page-token:cached');
+    expect((await records(page)).executes).toMatchObject([{ sitekey: '6LcCached', action: 'cached', settled: 'page' }]);
+    await page.close();
+  });
+
   it('is installed once: a second init script or attach() changes nothing and records each call once', async () => {
     const page = await open('/behaviour', true);
     await until(page, 'window.R && R.done');
