@@ -11,10 +11,11 @@
  *
  * What the hook leaves in a page (documented footprint; nothing else):
  * - that symbol-keyed property on globalThis;
- * - an accessor property `grecaptcha` on window that reads and writes like a plain global;
- * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, `render`, `execute`,
- *   `ready` and `enterprise` data properties turned into accessors (same enumerability; `in` and key order unchanged) whose
- *   getters return cached wrappers;
+ * - an accessor property `grecaptcha` on window that reads and writes like a plain global (not enumerable until
+ *   the page writes it, so Object.keys(window) is unchanged; `'grecaptcha' in window` is true from the start);
+ * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, the `render`,
+ *   `execute`, `ready` and `enterprise` data properties turned into accessors (same enumerability; `in` and key
+ *   order unchanged) whose getters return cached wrappers;
  * - only once an Arkose loader tag appears: its `data-callback` global (and, for the legacy loader, the
  *   `FunCaptcha` / `ArkoseEnforcement` constructors) replaced by wrappers, and the enforcement object's `setConfig`
  *   wrapped as an own property;
