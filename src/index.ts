@@ -1,1 +1,55 @@
+// The client's own solve() result; `SolveResult` at the root is the page-level result of solveCaptchas().
+export type { SolveResult as TaskSolveResult } from './api/index.js';
 export * from './api/index.js';
+export {
+  type ChromiumLocation,
+  ChromiumNotFoundError,
+  type ChromiumSource,
+  chromiumArgs,
+  findChromium,
+} from './browser/find.js';
+export {
+  chooseTaskType,
+  type DetectExplanation,
+  type DetectedCaptcha,
+  type DetectedTask,
+  type DetectOptions,
+  type DetectReason,
+  type DetectResult,
+  detect,
+  type FrameReport,
+  type TaskTypeInput,
+  type TaskTypeOptions,
+} from './detect/index.js';
+export { UnsupportedPageError } from './drivers/index.js';
+export { AttachPageClosedError, attach, isAttached, UnsupportedAttachTargetError } from './hook/index.js';
+export type {
+  CaptchaInfo,
+  CaptchaSolution,
+  CaptchaSolved,
+  FilteredCaptcha,
+  FindRecaptchasResult,
+  SolveRecaptchasResult,
+} from './integrations/compat.js';
+export {
+  type EzCaptchaPageAdditions,
+  EzCaptchaPlugin,
+  type EzCaptchaPluginInstance,
+  type EzCaptchaPluginOptions,
+} from './integrations/puppeteer-extra.js';
+export {
+  type CaptchaKind,
+  type CaptchaSolveResult,
+  CaptchaSolver,
+  InvalidSolveOptionsError,
+  type SkipReason,
+  SolveError,
+  type SolveOptions,
+  type SolveResult,
+  type SolverEvent,
+  type SolverEventMap,
+  type SolverEventName,
+  SolverEvents,
+  solveCaptchas,
+  TOKEN_LIFETIME_MS,
+} from './solve/index.js';

@@ -1,0 +1,143 @@
+/**
+ * Results shaped like puppeteer-extra-plugin-recaptcha's (`{ captchas, filtered, solutions, solved, error }`),
+ * so code written for that plugin keeps working after a one-line change.
+ */
+import type { DetectedCaptcha, TaskType } from '../detect/index.js';
+import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
+
+export interface CaptchaInfo {
+  _vendor: 'recaptcha' | 'funcaptcha';
+  id: string;
+  widgetId?: number;
+  sitekey: string;
+  s?: string;
+  isEnterprise: boolean;
+  isInvisible: boolean;
+  _type: DetectedCaptcha['kind'];
+  action?: string;
+  callback?: string;
+  url: string;
+  /** Additions over the incumbent's shape. */
+  frameUrl: string;
+  taskType: TaskType;
+  /** The full detection, used by getRecaptchaSolutions(). */
+  captcha: DetectedCaptcha;
+}
+
+export interface FilteredCaptcha extends CaptchaInfo {
+  filtered: true;
+  filteredReason: 'solveInViewportOnly' | 'solveScoreBased' | 'solveInactiveChallenges' | 'maxPoints' | 'alreadySolved';
+}
+
+export interface CaptchaSolution {
+  _vendor: CaptchaInfo['_vendor'];
+  id: string;
+  provider: 'ezcaptcha';
+  providerCaptchaId?: string;
+  text?: string;
+  requestAt?: Date;
+  responseAt?: Date;
+  /** Seconds. */
+  duration?: number;
+  error?: string;
+  hasSolution: boolean;
+}
+
+export interface CaptchaSolved {
+  _vendor: CaptchaInfo['_vendor'];
+  id: string;
+  responseElement: boolean;
+  responseCallback: boolean;
+  solvedAt?: Date;
+  error?: string;
+  isSolved: boolean;
+  expiresAt?: Date;
+}
+
+export interface FindRecaptchasResult {
+  captchas: CaptchaInfo[];
+  filtered: FilteredCaptcha[];
+  error: string | null;
+}
+
+export interface SolveRecaptchasResult extends FindRecaptchasResult {
+  solutions: CaptchaSolution[];
+  solved: CaptchaSolved[];
+  /** Our full per-captcha report. */
+  results: CaptchaSolveResult[];
+}
+
+export function toCaptchaInfo(captcha: DetectedCaptcha): CaptchaInfo {
+  return {
+    _vendor: captcha.vendor,
+    id: captcha.id,
+    widgetId: captcha.widgetId,
+    sitekey: captcha.sitekey,
+    s: captcha.s,
+    isEnterprise: captcha.enterprise,
+    isInvisible: captcha.kind === 'invisible' || captcha.kind === 'score',
+    _type: captcha.kind,
+    action: captcha.action,
+    callback: captcha.callback,
+    url: captcha.websiteURL,
+    frameUrl: captcha.frameURL,
+    taskType: captcha.task.type,
+    captcha,
+  };
+}
+
+const FILTER_REASONS = {
+  'kind-disabled': undefined,
+  'not-in-viewport': 'solveInViewportOnly',
+  budget: 'maxPoints',
+  'already-solved': 'alreadySolved',
+} as const;
+
+function filteredReason(result: CaptchaSolveResult): FilteredCaptcha['filteredReason'] {
+  if (result.skipped === 'kind-disabled') {
+    return result.captcha.kind === 'score' ? 'solveScoreBased' : 'solveInactiveChallenges';
+  }
+  return FILTER_REASONS[result.skipped ?? 'budget'] ?? 'maxPoints';
+}
+
+export function toSolveRecaptchasResult(result: SolveResult): SolveRecaptchasResult {
+  const attempted = result.results.filter((r) => !r.skipped);
+  const solutions: CaptchaSolution[] = attempted.map((r) => {
+    const requestAt = r.duration !== undefined && r.solvedAt ? new Date(r.solvedAt.getTime() - r.duration) : undefined;
+    return {
+      _vendor: r.captcha.vendor,
+      id: r.id,
+      provider: 'ezcaptcha',
+      providerCaptchaId: r.taskId,
+      text: r.token,
+      requestAt,
+      responseAt: r.solvedAt,
+      duration: r.duration === undefined ? undefined : r.duration / 1000,
+      error: r.token ? undefined : r.error?.message,
+      hasSolution: r.token !== undefined,
+    };
+  });
+  const solved: CaptchaSolved[] = attempted
+    .filter((r) => r.token !== undefined)
+    .map((r) => ({
+      _vendor: r.captcha.vendor,
+      id: r.id,
+      responseElement: (r.injection?.responseElements ?? 0) > 0,
+      responseCallback: r.injection?.callback === 'called',
+      solvedAt: r.solvedAt,
+      error: r.isSolved ? undefined : r.error?.message,
+      isSolved: r.isSolved,
+      expiresAt: r.expiresAt,
+    }));
+  const firstError = attempted.find((r) => r.error)?.error;
+  return {
+    captchas: result.captchas.map(toCaptchaInfo),
+    filtered: result.results
+      .filter((r) => r.skipped)
+      .map((r) => ({ ...toCaptchaInfo(r.captcha), filtered: true as const, filteredReason: filteredReason(r) })),
+    solutions,
+    solved,
+    results: result.results,
+    error: firstError ? `${firstError.code}: ${firstError.message}` : null,
+  };
+}

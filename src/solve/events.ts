@@ -1,0 +1,22 @@
+/** Typed progress events of a solve, for progress bars and logs. */
+import { EventEmitter } from 'node:events';
+import type { DetectedCaptcha } from '../detect/index.js';
+import type { CaptchaSolveResult } from './types.js';
+
+export interface SolverEventMap {
+  detected: [{ captchas: DetectedCaptcha[]; selected: DetectedCaptcha[] }];
+  taskCreated: [{ captcha: DetectedCaptcha; taskId: string; points: number }];
+  polled: [{ captcha: DetectedCaptcha; taskId: string; polls: number; status: 'processing' | 'ready' }];
+  solved: [{ captcha: DetectedCaptcha; taskId: string; duration: number }];
+  injected: [{ captcha: DetectedCaptcha; taskId: string; result: CaptchaSolveResult }];
+  failed: [{ captcha: DetectedCaptcha; taskId?: string; error: Error; result: CaptchaSolveResult }];
+}
+
+export type SolverEventName = keyof SolverEventMap;
+
+/** One event as passed to the `onEvent` option: `{ type: 'solved', captcha, taskId, duration }`. */
+export type SolverEvent = {
+  [K in SolverEventName]: { type: K } & SolverEventMap[K][0];
+}[SolverEventName];
+
+export class SolverEvents extends EventEmitter<SolverEventMap> {}

@@ -1,0 +1,71 @@
+/** Solve options, validated once at the boundary into a fully typed object. */
+import type { CaptchaKind, SolveOptions } from './types.js';
+
+export interface NormalizedSolveOptions extends Omit<SolveOptions, 'timeout' | 'concurrency' | 'kinds' | 'clientKey'> {
+  clientKey: string;
+  timeout: number;
+  concurrency: number;
+  kinds: Record<CaptchaKind, boolean>;
+  detectTimeout: number;
+}
+
+/** Bad solve options: the message names the option and the fix. */
+export class InvalidSolveOptionsError extends TypeError {
+  override readonly name = 'InvalidSolveOptionsError';
+  readonly code = 'INVALID_OPTIONS';
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidSolveOptionsError(
+      `${name} must be a positive number of milliseconds or a count, got ${typeof value === 'string' ? `the string "${value}"` : String(value)}; pass e.g. ${name}: ${fallback}.`,
+    );
+  }
+  return value;
+}
+
+const KINDS: readonly CaptchaKind[] = ['checkbox', 'invisible', 'score', 'funcaptcha'];
+
+export function normalizeSolveOptions(
+  options: SolveOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): NormalizedSolveOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidSolveOptionsError('Solve options must be an object, e.g. { clientKey: "..." }.');
+  }
+  const clientKey = options.clientKey ?? env.EZCAPTCHA_CLIENT_KEY;
+  if (typeof clientKey !== 'string' || clientKey.length === 0) {
+    throw new InvalidSolveOptionsError('No EzCaptcha client key: pass { clientKey } or set EZCAPTCHA_CLIENT_KEY.');
+  }
+  const kinds = Object.fromEntries(KINDS.map((kind) => [kind, true])) as Record<CaptchaKind, boolean>;
+  for (const [kind, on] of Object.entries(options.kinds ?? {})) {
+    if (!KINDS.includes(kind as CaptchaKind)) {
+      throw new InvalidSolveOptionsError(`Unknown kind "${kind}" in options.kinds; use one of ${KINDS.join(', ')}.`);
+    }
+    if (typeof on !== 'boolean') throw new InvalidSolveOptionsError(`options.kinds.${kind} must be true or false.`);
+    kinds[kind as CaptchaKind] = on;
+  }
+  if (options.maxPoints !== undefined && (typeof options.maxPoints !== 'number' || options.maxPoints < 0)) {
+    throw new InvalidSolveOptionsError('maxPoints must be a number of points >= 0, e.g. maxPoints: 100.');
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new InvalidSolveOptionsError('onEvent must be a function (event) => void.');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InvalidSolveOptionsError('signal must be an AbortSignal, e.g. AbortSignal.timeout(60000).');
+  }
+  if (options.responseSelectors !== undefined && !Array.isArray(options.responseSelectors)) {
+    throw new InvalidSolveOptionsError('responseSelectors must be an array of CSS selectors.');
+  }
+  return {
+    ...options,
+    clientKey,
+    timeout: positiveNumber('timeout', options.timeout, 180_000),
+    concurrency: Math.floor(positiveNumber('concurrency', options.concurrency, 10)),
+    detectTimeout: options.detectTimeout === 0 ? 0 : positiveNumber('detectTimeout', options.detectTimeout, 0),
+    pollInterval:
+      options.pollInterval === undefined ? undefined : positiveNumber('pollInterval', options.pollInterval, 3000),
+    kinds,
+  };
+}
