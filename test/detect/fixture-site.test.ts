@@ -4,12 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { type DetectedCaptcha, detect } from '../../src/detect/index.js';
+import { buildPages } from '../../fixtures/site/pages.js';
+import { type DetectedCaptcha, type DetectResult, detect } from '../../src/detect/index.js';
 import { attach } from '../../src/hook/index.js';
 import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
-/** Pages with their own tests below (timing or explanation matter there). */
-const SPECIAL = new Set(['delayed', 'no-captcha', 'many-iframes']);
+/** Every fixture page except `delayed` (it has its own test: the widget appears 2 s after load). */
+const PAGE_NAMES = buildPages({ jsonS: '' })
+  .pages.map((p) => p.name)
+  .filter((name) => name !== 'delayed');
 
 interface Comparable {
   vendor: string;
@@ -131,6 +134,22 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     await browser?.close();
   });
 
+  /** One detection per page (3 pages at a time), shared by the per-page assertions below. */
+  const results = new Map<string, { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number }>();
+  beforeAll(async () => {
+    await eachLimited(PAGE_NAMES, 3, async (name) => {
+      const page = await open(name);
+      try {
+        const expected = site.expectedCaptchas(name);
+        const started = Date.now();
+        const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0, explain: true });
+        results.set(name, { found, expected, elapsed: Date.now() - started });
+      } finally {
+        await page.close();
+      }
+    });
+  });
+
   async function open(name: string, hooked = false): Promise<PageLike> {
     const page = await browser.newPage();
     if (hooked) await attach(page);
@@ -138,36 +157,24 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     return page;
   }
 
-  const pageNames = () => site.pages.map((p) => p.name).filter((n) => !SPECIAL.has(n));
-
   it('covers every fixture page', () => {
-    expect(pageNames().length).toBeGreaterThanOrEqual(18);
+    expect(PAGE_NAMES.length).toBeGreaterThanOrEqual(20);
+    expect(site.pages.map((p) => p.name)).toEqual(expect.arrayContaining(PAGE_NAMES));
   });
 
-  it('reports exactly the declared captchas on every page, without the early hook', async () => {
-    await eachLimited(pageNames(), 3, async (name) => {
-      const page = await open(name);
-      try {
-        const expected = site.expectedCaptchas(name);
-        const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0 });
-        expect(
-          found.map((c) => actualView(c, false)),
-          name,
-        ).toEqual(expected.map((e) => expectedView(e, false)));
-        for (const c of found) {
-          expect(c.task.websiteURL, name).toBe(c.websiteURL);
-          const blobHidden = expected.some((e) => e.sitekey === c.sitekey && e.data !== undefined);
-          if (blobHidden) expect(c.diagnostics?.join(' '), name).toMatch(/attach\(\)/);
-        }
-      } finally {
-        await page.close();
-      }
-    });
+  it.each(PAGE_NAMES)('reports exactly the declared captchas on %s, without the early hook', (name) => {
+    const { found, expected } = results.get(name)!;
+    expect(found.map((c) => actualView(c, false))).toEqual(expected.map((e) => expectedView(e, false)));
+    for (const c of found) {
+      expect(c.task.websiteURL).toBe(c.websiteURL);
+      const blobHidden = expected.some((e) => e.sitekey === c.sitekey && e.data !== undefined);
+      if (blobHidden) expect(c.diagnostics?.join(' ')).toMatch(/attach\(\)/);
+    }
   });
 
   it('reports exactly the declared captchas with the early hook attached (actions, blob, render params)', async () => {
     const hookedPages = site.pages
-      .filter((p) => !SPECIAL.has(p.name))
+      .filter((p) => PAGE_NAMES.includes(p.name))
       .filter((p) => p.captchas.some((c) => c.needsEarlyHook || c.data !== undefined || c.s !== undefined))
       .map((p) => p.name);
     expect(hookedPages).toContain('v3-execute');
@@ -265,65 +272,40 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     }
   });
 
-  it('returns [] quickly on a page without a captcha, and explains why', async () => {
-    const page = await open('no-captcha');
-    try {
-      const started = Date.now();
-      const found = await detect(page, { explain: true });
-      const elapsed = Date.now() - started;
-      expect(found).toEqual([]);
-      expect(elapsed).toBeLessThan(1_500);
-      expect(found.explanation?.reason).toBe('no-captcha-script');
-      expect(found.explanation?.message).toMatch(/no reCAPTCHA or Arkose script/);
-      expect(found.explanation?.frames).toEqual([
-        expect.objectContaining({ framePath: [], status: 'scanned', url: site.page('no-captcha').url }),
-      ]);
-    } finally {
-      await page.close();
-    }
+  it('returns [] quickly on a page without a captcha, and explains why', () => {
+    const { found, elapsed } = results.get('no-captcha')!;
+    expect(found).toEqual([]);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(found.explanation?.reason).toBe('no-captcha-script');
+    expect(found.explanation?.message).toMatch(/no reCAPTCHA or Arkose script/);
+    expect(found.explanation?.frames).toEqual([
+      expect.objectContaining({ framePath: [], status: 'scanned', url: site.page('no-captcha').url }),
+    ]);
   });
 
-  it('scans 50 iframes (half out-of-process) and finds nothing', async () => {
-    const page = await open('many-iframes');
-    try {
-      const found = await detect(page, { explain: true });
-      expect(found).toEqual([]);
-      expect(found.explanation?.frames.length).toBe(51);
-      expect(found.explanation?.frames.every((f) => f.status === 'scanned')).toBe(true);
-    } finally {
-      await page.close();
-    }
+  it('scans 50 iframes (half out-of-process) and finds nothing', () => {
+    const { found } = results.get('many-iframes')!;
+    expect(found).toEqual([]);
+    expect(found.explanation?.frames.length).toBe(51);
+    expect(found.explanation?.frames.every((f) => f.status === 'scanned')).toBe(true);
   });
 
-  it('isolates each signal: anchor URL only, cfg only, loader only, decoys', async () => {
-    const anchorOnly = await open('signal-anchor-only');
-    try {
-      const [c] = await detect(anchorOnly);
-      expect(c?.sitekey).toBe(site.page('signal-anchor-only').captchas[0]?.sitekey);
-      expect(c?.widgetId).toBeUndefined();
-      expect(c?.diagnostics?.join(' ')).toMatch(/callback unknown/);
-    } finally {
-      await anchorOnly.close();
-    }
-    const scriptOnly = await open('signal-script-only');
-    try {
-      const found = await detect(scriptOnly, { explain: true });
-      expect(found).toEqual([]);
-      expect(found.explanation?.reason).toBe('script-without-widget');
-      expect(found.explanation?.frames[0]?.signals).toContain(
-        'reCAPTCHA loader www.google.com/recaptcha/api.js (render=explicit)',
-      );
-    } finally {
-      await scriptOnly.close();
-    }
-    const decoys = await open('decoys');
-    try {
-      const found = await detect(decoys, { explain: true });
-      expect(found).toEqual([]);
-      expect(found.explanation?.reason).toBe('no-captcha-script');
-    } finally {
-      await decoys.close();
-    }
+  it('isolates each signal: anchor URL only, cfg only, loader only, decoys', () => {
+    const [anchorOnly] = results.get('signal-anchor-only')!.found;
+    expect(anchorOnly?.sitekey).toBe(site.page('signal-anchor-only').captchas[0]?.sitekey);
+    expect(anchorOnly?.widgetId).toBeUndefined();
+    expect(anchorOnly?.diagnostics?.join(' ')).toMatch(/callback unknown/);
+    const [cfgOnly] = results.get('signal-cfg-only')!.found;
+    expect(cfgOnly).toMatchObject({ widgetId: 0, callback: 'onCfgSolved' });
+    const scriptOnly = results.get('signal-script-only')!.found;
+    expect(scriptOnly).toEqual([]);
+    expect(scriptOnly.explanation?.reason).toBe('script-without-widget');
+    expect(scriptOnly.explanation?.frames[0]?.signals).toContain(
+      'reCAPTCHA loader www.google.com/recaptcha/api.js (render=explicit)',
+    );
+    const decoys = results.get('decoys')!.found;
+    expect(decoys).toEqual([]);
+    expect(decoys.explanation?.reason).toBe('no-captcha-script');
   });
 
   it('does not change the page it inspects', async () => {
