@@ -222,22 +222,47 @@ function recordRender(store: HookStore, container: unknown, params: unknown, ent
   return record;
 }
 
-function wrapRender(store: HookStore, original: Fn, enterprise: boolean): Fn {
-  return cached(renderWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>, original, () => {
+/**
+ * A cached wrapper of a page method: `before` records the call (a failure there never reaches the page), then the
+ * original runs with the same `this` and arguments and its exceptions propagate unchanged; `after` sees the result.
+ */
+function wrapCall<R>(
+  map: WeakMap<Fn, Fn>,
+  original: Fn,
+  before: (args: IArguments) => R,
+  after: (record: R, result: unknown) => unknown,
+): Fn {
+  return cached(map, original, () => {
     return function (this: unknown) {
       // biome-ignore lint/complexity/noArguments: forward exactly what the page passed, however many.
       const args = arguments;
-      let record: RenderRecord | undefined;
+      let record: R | undefined;
       try {
-        record = recordRender(store, args[0], args[1], enterprise);
+        record = before(args);
       } catch {
         record = undefined;
       }
       const result = apply(original, this, args);
-      if (record && typeof result === 'number') record.widgetId = result;
-      return result;
+      if (record === undefined) return result;
+      try {
+        return after(record, result);
+      } catch {
+        return result;
+      }
     };
   });
+}
+
+function wrapRender(store: HookStore, original: Fn, enterprise: boolean): Fn {
+  return wrapCall(
+    renderWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>,
+    original,
+    (args) => recordRender(store, args[0], args[1], enterprise),
+    (record, result) => {
+      if (typeof result === 'number') record.widgetId = result;
+      return result;
+    },
+  );
 }
 
 function takeQueuedToken(store: HookStore, record: ExecuteRecord): string | undefined {
@@ -310,25 +335,12 @@ function recordExecute(store: HookStore, first: unknown, options: unknown, enter
 }
 
 function wrapExecute(store: HookStore, original: Fn, enterprise: boolean): Fn {
-  return cached(executeWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>, original, () => {
-    return function (this: unknown) {
-      // biome-ignore lint/complexity/noArguments: forward exactly what the page passed, however many.
-      const args = arguments;
-      let record: ExecuteRecord | undefined;
-      try {
-        record = recordExecute(store, args[0], args[1], enterprise);
-      } catch {
-        record = undefined;
-      }
-      const result = apply(original, this, args);
-      if (!record) return result;
-      try {
-        return relayExecute(store, record, result);
-      } catch {
-        return result;
-      }
-    };
-  });
+  return wrapCall(
+    executeWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>,
+    original,
+    (args) => recordExecute(store, args[0], args[1], enterprise),
+    (record, result) => relayExecute(store, record, result),
+  );
 }
 
 /**
