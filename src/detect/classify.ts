@@ -100,7 +100,9 @@ function classifyRecaptcha(w: RecaptchaWidgetEvidence, ctx: RecaptchaContext): D
       (g.enterpriseNamespace && !loaders.some((l) => !l.enterprise));
   }
 
-  const size = pick(w.sizes, ['anchor', 'cfg', 'hook-render', 'container'])?.value;
+  // A widget inside a badge is invisible (v2) or v3 even when no source states its size.
+  const size =
+    pick(w.sizes, ['anchor', 'cfg', 'hook-render', 'container'])?.value ?? (w.inBadge ? 'invisible' : undefined);
   const callbackPick = pick(w.callbacks, ['cfg', 'hook-render', 'container']);
   const executes = scan.recaptcha.executes.filter(
     (e) =>

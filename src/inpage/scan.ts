@@ -186,33 +186,35 @@ function parseURL(raw: string | null | undefined): URL | undefined {
   }
 }
 
-/** `querySelectorAll` that also looks into open shadow roots (bounded). */
-function queryAll<E extends Element>(selector: string): E[] {
-  const out: E[] = [];
-  const roots: Array<Document | ShadowRoot> = [document];
-  let visited = 0;
-  for (let i = 0; i < roots.length && i < 200; i++) {
-    const root = roots[i]!;
-    try {
-      out.push(...Array.from(root.querySelectorAll<E>(selector)));
-    } catch {}
-  }
-  // Find open shadow roots (bounded walk), then query them too.
+/** Open shadow roots of the document, found once per scan (bounded walk). */
+let shadowRoots: ShadowRoot[] | undefined;
+
+function findShadowRoots(): ShadowRoot[] {
+  const roots: ShadowRoot[] = [];
   try {
     const walker = document.createTreeWalker(document.documentElement ?? document, NodeFilter.SHOW_ELEMENT);
+    let visited = 0;
     for (let node = walker.nextNode(); node && visited < MAX_NODES; node = walker.nextNode()) {
       visited++;
       const shadow = (node as Element).shadowRoot;
-      if (shadow) {
-        try {
-          out.push(...Array.from(shadow.querySelectorAll<E>(selector)));
-        } catch {
-          // ignore
-        }
-      }
+      if (shadow) roots.push(shadow);
     }
   } catch {
-    // ignore
+    // ignore: a document we cannot walk just has no shadow roots for us
+  }
+  return roots;
+}
+
+/** `querySelectorAll` over the document and its open shadow roots. */
+function queryAll<E extends Element>(selector: string): E[] {
+  shadowRoots ??= findShadowRoots();
+  const out: E[] = [];
+  for (const root of [document, ...shadowRoots]) {
+    try {
+      out.push(...Array.from(root.querySelectorAll<E>(selector)));
+    } catch {
+      // ignore
+    }
   }
   return out;
 }
@@ -762,6 +764,7 @@ export function scanFrame(options: ScanOptions = {}): FrameScan {
     scan.notes.push(`document not readable: ${String(error).slice(0, 200)}`);
     return scan;
   }
+  shadowRoots = undefined;
   const hook = readHook();
   scan.hook = hook !== undefined;
   for (const [name, run] of [
