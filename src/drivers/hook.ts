@@ -8,6 +8,7 @@ import createDebug from 'debug';
 const log = createDebug('ezcaptcha:hook');
 
 export type AttachTargetKind =
+  | 'frame'
   | 'playwright-page'
   | 'playwright-context'
   | 'puppeteer-page'
@@ -47,6 +48,7 @@ export function classifyAttachTarget(target: unknown): AttachTargetKind {
   if (has(t, 'mainFrame', 'addInitScript')) return 'playwright-page';
   if (has(t, 'mainFrame', 'evaluateOnNewDocument')) return 'puppeteer-page';
   if (has(t, 'addInitScript', 'pages', 'newPage')) return 'playwright-context';
+  if (has(t, 'childFrames', 'page', 'evaluate')) return 'frame';
   if (has(t, 'browserContexts', 'pages', 'newPage')) return 'puppeteer-browser';
   if (has(t, 'pages', 'newPage', 'targets')) return 'puppeteer-context';
   if (has(t, 'contexts', 'newContext')) {
@@ -57,7 +59,7 @@ export function classifyAttachTarget(target: unknown): AttachTargetKind {
   }
   throw new UnsupportedAttachTargetError(
     'attach() expects a Playwright BrowserContext or Page, or a Puppeteer Browser, BrowserContext or Page. ' +
-      'Pass the object from playwright-core / puppeteer-core (or the -extra wrappers); a Frame is covered by its page.',
+      'Pass the object from playwright-core / puppeteer-core (or the -extra wrappers).',
   );
 }
 
@@ -91,6 +93,10 @@ export async function attachTarget(target: unknown, handlers: AttachHandlers): P
   const t = target as Loose;
   log('attach to %s', kind);
   switch (kind) {
+    case 'frame':
+      // A frame's page: init scripts are per page and run in all of its frames.
+      await handlers.attachPage(call<object>(t, 'page'), false);
+      break;
     case 'playwright-page':
     case 'puppeteer-page':
       await handlers.attachPage(t, false);

@@ -154,7 +154,7 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
 
 /**
  * Install the early hook: `target` is a Playwright BrowserContext or Page, or a Puppeteer Browser, BrowserContext
- * or Page. For a browser or context, existing pages and pages created later are covered (Puppeteer's `newPage()`
+ * or Page (a Frame stands for its page). For a browser or context, existing pages and pages created later are covered (Puppeteer's `newPage()`
  * then resolves only once the new page is hooked). Call it before navigating; calling it again is harmless.
  */
 export function attach(target: object): Promise<void> {

@@ -247,6 +247,16 @@ describe('in-page hook', () => {
     await page.close();
   });
 
+  it("attach(frame) covers the frame's page", async () => {
+    const page = await browser.newPage();
+    await attach(page.mainFrame());
+    expect(isAttached(page)).toBe(true);
+    await page.goto(`${server.origin}/behaviour`);
+    await until(page, 'window.R && R.done');
+    expect((await records(page)).executes.length).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('attach() on a closed page fails with an error that says what to do', async () => {
     const page = await browser.newPage();
     await page.close();
