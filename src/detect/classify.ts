@@ -319,7 +319,11 @@ export function classify(
     return scan;
   };
 
-  for (const vendor of vendorFrames) {
+  // Challenge frames last: they mark widgets that their anchors (or the owner's DOM) described.
+  const ordered = [...vendorFrames].sort(
+    (a, b) => Number(a.vendor === 'recaptcha-bframe') - Number(b.vendor === 'recaptcha-bframe'),
+  );
+  for (const vendor of ordered) {
     let owner = vendor.parent;
     while (owner?.vendor) owner = owner.parent;
     if (!owner) continue;
