@@ -1,13 +1,17 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    playwright: 'src/integrations/playwright-test.ts',
+    puppeteer: 'src/integrations/puppeteer-augment.ts',
+  },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } },
   sourcemap: true,
   clean: true,
   target: 'node20',
   platform: 'node',
-  splitting: false,
+  splitting: true,
   treeshake: true,
 });

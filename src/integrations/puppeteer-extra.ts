@@ -44,11 +44,21 @@ export interface EzCaptchaPageAdditions {
 }
 
 /** The plugin object, typed without puppeteer-extra's own types (they import the full `puppeteer` package). */
-export interface EzCaptchaPluginInstance extends EzCaptchaPageAdditions {
+export interface EzCaptchaPluginInstance {
   readonly name: 'ezcaptcha';
   readonly _isPuppeteerExtraPlugin: true;
   /** The solver behind the plugin: subscribe to its typed events for progress. */
   readonly solver: CaptchaSolver;
+  /** Same as page.findRecaptchas(), for pages the plugin never saw. */
+  findRecaptchas(page: unknown): Promise<FindRecaptchasResult>;
+  getRecaptchaSolutions(
+    captchas: FindRecaptchasResult['captchas'],
+  ): Promise<{ solutions: CaptchaSolution[]; error: string | null }>;
+  enterRecaptchaSolutions(
+    page: unknown,
+    solutions: CaptchaSolution[],
+  ): Promise<{ solved: CaptchaSolved[]; error: string | null }>;
+  solveRecaptchas(page: unknown, options?: Pick<SolveOptions, 'signal' | 'force'>): Promise<SolveRecaptchasResult>;
 }
 
 type AnyPage = { on?: (event: string, listener: (arg: unknown) => void) => unknown; frames?: () => unknown[] };
