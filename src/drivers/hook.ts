@@ -134,3 +134,47 @@ export async function attachTarget(target: unknown, handlers: AttachHandlers): P
   }
   return kind;
 }
+
+/** The part of a Puppeteer or Playwright Request read here (the same shape in both drivers). */
+interface RequestLike {
+  url(): string;
+  method(): string;
+  postData(): string | null | undefined;
+  frame(): { url(): string } | null;
+}
+
+/** A POST request of a page or any of its frames. */
+export interface ObservedPost {
+  url: string;
+  body: string | undefined;
+  /** URL of the frame that sent it, when known. */
+  frameURL?: string;
+}
+
+/**
+ * Observe POST requests of a page and all its frames (out-of-process ones included); returns a function that stops
+ * observing. Both drivers emit `request` on the page with the same Request shape, so nothing here branches on them.
+ */
+export function onPostRequest(rawPage: unknown, listener: (post: ObservedPost) => void): () => void {
+  const page = rawPage as Loose;
+  if (typeof page.on !== 'function' || typeof page.off !== 'function') return () => undefined;
+  const handler = (request: RequestLike) => {
+    try {
+      if (request.method() !== 'POST') return;
+      const post: ObservedPost = { url: request.url(), body: request.postData() ?? undefined };
+      try {
+        const frameURL = request.frame()?.url();
+        if (frameURL) post.frameURL = frameURL;
+      } catch {
+        // Service worker requests have no frame.
+      }
+      listener(post);
+    } catch (error) {
+      log('request ignored: %s', (error as Error).message);
+    }
+  };
+  call(page, 'on', 'request', handler);
+  return () => {
+    call(page, 'off', 'request', handler);
+  };
+}

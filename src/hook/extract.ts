@@ -9,7 +9,7 @@ export interface ExtractedValue {
   s?: string;
   action?: string;
   /** Where in the response the value was read. */
-  source: 'anchor-url' | 'html' | 'json';
+  source: 'anchor-url' | 'reload-body' | 'html' | 'json';
 }
 
 /** Bodies larger than this are not read (the watcher also skips them by Content-Length). */
@@ -20,6 +20,8 @@ const MAX_JSON_NODES = 100_000;
 const MAX_JSON_DEPTH = 64;
 
 const ANCHOR_PATH = /\/recaptcha\/(?:api2|enterprise)\/anchor$/;
+const RELOAD_PATH = /\/recaptcha\/(?:api2|enterprise)\/reload$/;
+const MAX_FORM_CHARS = 64 * 1024;
 /** reCAPTCHA site keys: 40 characters starting with 6L. */
 const SITEKEY_SHAPE = /^6L[\w-]{38}$/;
 /** Looser shape for values under a sitekey-named key. */
@@ -53,6 +55,28 @@ export function extractFromAnchorURL(url: string): ExtractedValue | undefined {
   if (sitekey !== undefined) result.sitekey = sitekey;
   if (s !== undefined) result.s = s;
   if (action !== undefined) result.action = action;
+  return result;
+}
+
+/**
+ * The v3 / invisible token request `POST …/(api2|enterprise)/reload?k=<key>`: its form body carries the action as
+ * `sa` (and `k` again). Undefined for other URLs or bodies without an action.
+ */
+export function extractFromReloadRequest(url: string, body: string | undefined): ExtractedValue | undefined {
+  if (body === undefined || body.length > MAX_FORM_CHARS) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (!RELOAD_PATH.test(parsed.pathname)) return undefined;
+  const form = new URLSearchParams(body);
+  const action = valid(form.get('sa'), ACTION_SHAPE);
+  if (action === undefined) return undefined;
+  const result: ExtractedValue = { action, source: 'reload-body' };
+  const sitekey = valid(parsed.searchParams.get('k') ?? form.get('k'), SITEKEY_LOOSE);
+  if (sitekey !== undefined) result.sitekey = sitekey;
   return result;
 }
 

@@ -1,15 +1,18 @@
 /**
  * Passive response watcher: reads document, XHR and fetch responses of a page and all its frames (and the reCAPTCHA
  * anchor request URLs) for `s` values and the sitekey/action they belong to, so `s` is known even after the DOM no
- * longer holds it (the Google /sorry/ page). Observation only: no request interception.
+ * longer holds it (the Google /sorry/ page), plus the `sa=` action of v3 `/reload` requests. Observation only: no
+ * request interception.
  */
 import createDebug from 'debug';
+import { onPostRequest } from '../drivers/hook.js';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
 import {
   type ExtractedValue,
   extractFromAnchorURL,
   extractFromHTML,
   extractFromJSON,
+  extractFromReloadRequest,
   MAX_BODY_CHARS,
 } from './extract.js';
 
@@ -53,6 +56,7 @@ export class NetworkWatcher {
   readonly #findings: NetworkFinding[] = [];
   readonly #pending = new Set<Promise<void>>();
   readonly #stop: () => void;
+  readonly #stopRequests: () => void;
   readonly #stopClose: () => void;
   #closed = false;
 
@@ -66,6 +70,11 @@ export class NetworkWatcher {
       } catch (error) {
         log('response %s ignored: %s', response.url, (error as Error).message);
       }
+    });
+    // v3 / invisible token requests carry the action in their form body (`sa=`).
+    this.#stopRequests = onPostRequest(page.raw, ({ url, body, frameURL }) => {
+      const value = this.#closed ? undefined : extractFromReloadRequest(url, body);
+      if (value) this.#add([value], { url, frameURL: withoutHash(frameURL), at: Date.now() });
     });
     this.#stopClose = page.onClose(() => this.close());
   }
@@ -96,6 +105,7 @@ export class NetworkWatcher {
     if (this.#closed) return;
     this.#closed = true;
     this.#stop();
+    this.#stopRequests();
     this.#stopClose();
     this.#findings.length = 0;
   }

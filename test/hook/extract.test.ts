@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { extractFromAnchorURL, extractFromHTML, extractFromJSON, MAX_BODY_CHARS } from '../../src/hook/extract.js';
+import {
+  extractFromAnchorURL,
+  extractFromHTML,
+  extractFromJSON,
+  extractFromReloadRequest,
+  MAX_BODY_CHARS,
+} from '../../src/hook/extract.js';
 
 const KEY = '6LdLLIMbAAAAAIl-KLj9p1ePhM-4LCCDbjtJLqRO';
 const OTHER_KEY = '6LfwuyUTAAAAAOAmoS0fdqijC2PbbdH4kjq62Y1b';
@@ -22,6 +28,35 @@ describe('extractFromAnchorURL', () => {
     expect(extractFromAnchorURL(`https://www.google.com/recaptcha/api2/bframe?k=${KEY}&s=${S}`)).toBe(undefined);
     expect(extractFromAnchorURL(`https://shop.test/anchor?k=${KEY}&s=${S}`)).toBe(undefined);
     expect(extractFromAnchorURL('not a url')).toBe(undefined);
+  });
+});
+
+describe('extractFromReloadRequest', () => {
+  it('reads the v3 action from the reload form body and the sitekey from the URL', () => {
+    expect(
+      extractFromReloadRequest(
+        `https://www.google.com/recaptcha/enterprise/reload?k=${KEY}`,
+        `v=abc&reason=q&c=xyz&k=${KEY}&co=aHR0cHM6Ly9zaG9wLnRlc3Q6NDQz&sa=checkout%2Fpay`,
+      ),
+    ).toEqual({ sitekey: KEY, action: 'checkout/pay', source: 'reload-body' });
+  });
+
+  it('ignores other URLs, missing or empty actions and oversized bodies', () => {
+    expect(extractFromReloadRequest(`https://www.google.com/recaptcha/api2/userverify?k=${KEY}`, 'sa=login')).toBe(
+      undefined,
+    );
+    expect(extractFromReloadRequest(`https://www.google.com/recaptcha/api2/reload?k=${KEY}`, 'sa=&v=1')).toBe(
+      undefined,
+    );
+    expect(extractFromReloadRequest(`https://www.google.com/recaptcha/api2/reload?k=${KEY}`, undefined)).toBe(
+      undefined,
+    );
+    expect(
+      extractFromReloadRequest(
+        `https://www.google.com/recaptcha/api2/reload?k=${KEY}`,
+        `sa=login&x=${'a'.repeat(70_000)}`,
+      ),
+    ).toBe(undefined);
   });
 });
 

@@ -126,6 +126,11 @@ export function defineAttachSuite(driver: DriverName): void {
       const [verification] = await site.waitForVerification('v3-execute', { timeout: 15_000 });
       expect(verification?.page).toBe('v3-execute');
       expect((await recordsOf(page.mainFrame())).executes.map((e) => e.action)).toEqual(['login', 'login']);
+      // The token requests' form bodies carry the same action (a signal independent of the in-page hook); the two
+      // identical requests give one finding.
+      const reloads = getNetworkFindings(raw).filter((f) => f.source === 'reload-body');
+      expect(reloads.map((f) => [f.sitekey, f.action])).toEqual([[expected?.sitekey, 'login']]);
+      expect(reloads[0]?.url).toMatch(/\/recaptcha\/api2\/reload\?k=/);
       await raw.close();
     });
 
