@@ -124,19 +124,13 @@ afterAll(async () => {
 describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverName) => {
   let browser: BrowserLike;
 
+  /** One detection per page (3 pages at a time), shared by the per-page assertions below. */
+  const results = new Map<string, { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number }>();
+
   beforeAll(async () => {
     browser = (driver === 'puppeteer'
       ? await launchPuppeteer(site.browserArgs)
       : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  /** One detection per page (3 pages at a time), shared by the per-page assertions below. */
-  const results = new Map<string, { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number }>();
-  beforeAll(async () => {
     await eachLimited(PAGE_NAMES, 3, async (name) => {
       const page = await open(name);
       try {
@@ -148,6 +142,10 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
         await page.close();
       }
     });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
   });
 
   async function open(name: string, hooked = false): Promise<PageLike> {
