@@ -1,0 +1,361 @@
+/** The four commands. Each returns an exit code; errors thrown here are mapped by runCli. */
+import {
+  buildTask,
+  canonicalTaskType,
+  DEFAULT_API_URL,
+  EzCaptchaClient,
+  KNOWN_TASK_TYPES,
+  priceOf,
+} from '../api/index.js';
+import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
+import { attach } from '../hook/index.js';
+import { type CaptchaSolveResult, CaptchaSolver, type SolverEvent } from '../solve/index.js';
+import { type BrowserSession, type DriverName, openBrowser } from './browser.js';
+import { CliError, EXIT, type ExitCode, isUnreachableCode } from './errors.js';
+import { formatDuration, type Output, renderTable, shorten } from './output.js';
+import { type SubmitOutcome, submitAfterSolve } from './submit.js';
+
+/** 10,000 points = 1 USD. */
+export const POINTS_PER_USD = 10_000;
+
+export interface ApiOptions {
+  clientKey?: string;
+  apiUrl?: string;
+  retries?: number;
+}
+
+export interface BrowserOptions {
+  driver: DriverName;
+  wait: number;
+  headful?: boolean;
+  browserArg: string[];
+  navigationTimeout: number;
+  highScore?: boolean;
+  json?: boolean;
+}
+
+export interface Env {
+  [name: string]: string | undefined;
+}
+
+/** The key from --client-key or EZCAPTCHA_CLIENT_KEY; never echoed. */
+export function resolveApi(options: ApiOptions, env: Env): { clientKey: string; apiURL: string } {
+  const clientKey = options.clientKey ?? env.EZCAPTCHA_CLIENT_KEY;
+  if (clientKey === undefined || clientKey === '') {
+    throw new CliError(
+      'No EzCaptcha client key: set EZCAPTCHA_CLIENT_KEY (preferred: it stays out of your shell history) or pass --client-key <key>.',
+      EXIT.USAGE,
+    );
+  }
+  const apiURL = options.apiUrl ?? (env.EZCAPTCHA_API_URL || DEFAULT_API_URL);
+  return { clientKey, apiURL };
+}
+
+/** The client, validated before anything else happens (bad --api-url and malformed keys exit 2 here). */
+function makeClient(options: ApiOptions, env: Env, extra: { timeout?: number; pollInterval?: number } = {}) {
+  const { clientKey, apiURL } = resolveApi(options, env);
+  return new EzCaptchaClient({
+    clientKey,
+    apiURL,
+    ...(options.retries === undefined ? {} : { retry: options.retries }),
+    ...(extra.timeout === undefined ? {} : { timeout: extra.timeout }),
+    ...(extra.pollInterval === undefined ? {} : { pollInterval: extra.pollInterval }),
+  });
+}
+
+/** An absolute http(s) URL, or exit 2 naming the fix. */
+export function parsePageUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new CliError(
+      `"${shorten(input, 80)}" is not an absolute URL. Pass the full address, e.g. https://example.com/login.`,
+      EXIT.USAGE,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(
+      `Only http and https pages can be opened, got ${url.protocol} in "${shorten(input, 80)}".`,
+      EXIT.USAGE,
+    );
+  }
+  return url.href;
+}
+
+async function withPage<T>(url: string, options: BrowserOptions, run: (session: BrowserSession) => Promise<T>) {
+  const session = await openBrowser({
+    driver: options.driver,
+    headless: !options.headful,
+    browserArgs: options.browserArg,
+  });
+  try {
+    // Before the first navigation, so render()/execute() parameters (v3 action, s) are captured as the page runs.
+    await attach(session.page);
+    try {
+      await session.page.goto(url, { timeout: options.navigationTimeout, waitUntil: 'load' });
+    } catch (cause) {
+      const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
+      throw new CliError(`Could not load ${url}: ${reason}`, EXIT.FAILED, { cause });
+    }
+    return await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+function frameLabel(captcha: DetectedCaptcha): string {
+  return captcha.framePath.length === 0 ? 'main' : `[${captcha.framePath.join(',')}]`;
+}
+
+function captchaRows(captchas: readonly DetectedCaptcha[]): string {
+  return renderTable(
+    ['#', 'kind', 'vendor', 'enterprise', 'sitekey', 'task type', 'action', 's', 'frame', 'websiteURL'],
+    captchas.map((c, i) => [
+      String(i + 1),
+      c.kind,
+      c.vendor,
+      c.enterprise ? 'yes' : 'no',
+      c.sitekey,
+      c.task.type,
+      c.action,
+      shorten(c.s, 16),
+      frameLabel(c),
+      c.websiteURL,
+    ]),
+  );
+}
+
+function printExplanation(out: Output, result: DetectResult): void {
+  const explanation = result.explanation;
+  if (!explanation) return;
+  out.line(explanation.message);
+  for (const frame of explanation.frames) {
+    const signals = frame.signals.length > 0 ? `: ${frame.signals.join('; ')}` : '';
+    const error = frame.error ? ` (${frame.error})` : '';
+    out.line(
+      `  frame ${frame.framePath.length === 0 ? 'main' : `[${frame.framePath.join(',')}]`} ${frame.status} ${frame.url}${signals}${error}`,
+    );
+  }
+}
+
+export async function detectCommand(rawUrl: string, options: BrowserOptions, out: Output): Promise<ExitCode> {
+  const url = parsePageUrl(rawUrl);
+  return withPage(url, options, async ({ page }) => {
+    const captchas = await detect(page, { timeout: options.wait, highScore: options.highScore, explain: true });
+    if (options.json) {
+      out.json({ url, finalURL: page.url(), captchas: [...captchas], explanation: captchas.explanation });
+      return EXIT.OK;
+    }
+    if (captchas.length === 0) {
+      out.line(`No captcha found on ${url}.`);
+      printExplanation(out, captchas);
+      return EXIT.OK;
+    }
+    out.line(`Found ${captchas.length} captcha${captchas.length === 1 ? '' : 's'} on ${url}:`);
+    out.line(captchaRows(captchas));
+    for (const c of captchas) {
+      for (const note of c.diagnostics ?? []) out.line(`  note (${c.id}): ${note}`);
+    }
+    return EXIT.OK;
+  });
+}
+
+export interface SolveCommandOptions extends BrowserOptions, ApiOptions {
+  submit?: boolean | string;
+  timeout?: number;
+  pollInterval?: number;
+}
+
+function resultStatus(r: CaptchaSolveResult): string {
+  if (r.skipped) return `skipped (${r.skipped})`;
+  return r.isSolved ? 'solved' : 'failed';
+}
+
+function resultJSON(r: CaptchaSolveResult) {
+  const c = r.captcha;
+  return {
+    id: r.id,
+    kind: c.kind,
+    vendor: c.vendor,
+    enterprise: c.enterprise,
+    sitekey: c.sitekey,
+    websiteURL: c.websiteURL,
+    taskType: r.taskType,
+    isSolved: r.isSolved,
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+    ...(r.taskId ? { taskId: r.taskId } : {}),
+    points: r.taskId ? r.points : 0,
+    ...(r.duration === undefined ? {} : { durationMs: r.duration }),
+    ...(r.injection?.callback ? { callback: r.injection.callback } : {}),
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
+function progressLine(event: SolverEvent): string | undefined {
+  switch (event.type) {
+    case 'detected':
+      return `detected ${event.captchas.length} captcha(s), solving ${event.selected.length}`;
+    case 'taskCreated':
+      return `${event.captcha.id}: task ${event.taskId} created (${event.captcha.task.type}, ${event.points} points)`;
+    case 'solved':
+      return `${event.captcha.id}: token ready after ${formatDuration(event.duration)}`;
+    case 'injected':
+      return `${event.captcha.id}: token injected`;
+    case 'failed':
+      return `${event.captcha.id}: failed: ${event.error.message}`;
+    default:
+      return undefined;
+  }
+}
+
+export async function solveCommand(rawUrl: string, options: SolveCommandOptions, env: Env, out: Output) {
+  const url = parsePageUrl(rawUrl);
+  const { clientKey, apiURL } = resolveApi(options, env);
+  // Validates key and API URL before a browser starts.
+  const solver = new CaptchaSolver({
+    clientKey,
+    apiURL,
+    detectTimeout: options.wait,
+    highScore: options.highScore,
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+    onEvent: options.json
+      ? undefined
+      : (event) => {
+          const line = progressLine(event);
+          if (line) out.note(line);
+        },
+  });
+  return withPage(url, options, async ({ page }): Promise<ExitCode> => {
+    const result = await solver.solve(page);
+    let submit: SubmitOutcome | undefined;
+    if (options.submit && result.solved > 0) {
+      submit = await submitAfterSolve(page, result.results, {
+        selector: typeof options.submit === 'string' ? options.submit : undefined,
+        settleTimeoutMs: options.navigationTimeout,
+      });
+    }
+    const failed = result.results.filter((r) => !r.isSolved && !r.skipped);
+    const exitCode: ExitCode =
+      failed.length === 0
+        ? EXIT.OK
+        : failed.every((r) => isUnreachableCode(r.error?.code))
+          ? EXIT.UNREACHABLE
+          : EXIT.FAILED;
+    if (options.json) {
+      out.json({
+        url,
+        found: result.captchas.length,
+        solved: result.solved,
+        failed: result.failed,
+        skipped: result.skipped,
+        pointsSpent: result.pointsSpent,
+        results: result.results.map(resultJSON),
+        ...(submit ? { submit } : {}),
+      });
+      return exitCode;
+    }
+    if (result.captchas.length === 0) {
+      out.line(`No captcha found on ${url}; nothing to solve.`);
+      return exitCode;
+    }
+    out.line(
+      renderTable(
+        ['#', 'kind', 'enterprise', 'task type', 'status', 'points', 'time', 'taskId', 'error'],
+        result.results.map((r, i) => [
+          String(i + 1),
+          r.captcha.kind,
+          r.captcha.enterprise ? 'yes' : 'no',
+          r.taskType,
+          resultStatus(r),
+          String(r.taskId ? r.points : 0),
+          formatDuration(r.duration),
+          r.taskId,
+          r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+        ]),
+      ),
+    );
+    out.line(
+      `Solved ${result.solved} of ${result.captchas.length} captcha(s)` +
+        `${result.skipped > 0 ? `, ${result.skipped} skipped` : ''}; ${result.pointsSpent} points spent.`,
+    );
+    if (submit) {
+      out.line(
+        submit.submitted
+          ? `Submitted (${submit.via}); page is now ${submit.url}${submit.title ? ` "${submit.title}"` : ''}.`
+          : `Not submitted: ${submit.reason}.`,
+      );
+    }
+    if (exitCode === EXIT.UNREACHABLE) {
+      out.note('The EzCaptcha API could not be reached; check --api-url / EZCAPTCHA_API_URL and your network.');
+    }
+    return exitCode;
+  });
+}
+
+export async function balanceCommand(options: ApiOptions & { json?: boolean }, env: Env, out: Output) {
+  const client = makeClient(options, env);
+  const points = await client.getBalance();
+  const usd = points / POINTS_PER_USD;
+  if (options.json) out.json({ points, usd });
+  else out.line(`Balance: ${points} points (${usd.toFixed(2)} USD at ${POINTS_PER_USD} points per USD)`);
+  return EXIT.OK;
+}
+
+export interface TaskCommandOptions extends ApiOptions {
+  websiteUrl: string;
+  websiteKey: string;
+  pageAction?: string;
+  s?: string;
+  invisible?: boolean;
+  data?: string;
+  subdomain?: string;
+  json?: boolean;
+  timeout?: number;
+  pollInterval?: number;
+}
+
+export async function taskCommand(type: string, options: TaskCommandOptions, env: Env, out: Output) {
+  const canonical = canonicalTaskType(type);
+  if (canonical === undefined) {
+    throw new CliError(
+      `Unknown task type "${shorten(type, 60)}". Use one of: ${KNOWN_TASK_TYPES.join(', ')}.`,
+      EXIT.USAGE,
+    );
+  }
+  const params: Record<string, unknown> = { websiteURL: options.websiteUrl, websiteKey: options.websiteKey };
+  if (options.pageAction !== undefined) params.pageAction = options.pageAction;
+  if (options.s !== undefined) params.s = options.s;
+  if (options.invisible) params.isInvisible = true;
+  if (options.data !== undefined) params.data = options.data;
+  if (options.subdomain !== undefined) params.funcaptchaApiJSSubdomain = options.subdomain;
+  const task = buildTask(canonical, params);
+  const client = makeClient(options, env, { timeout: options.timeout, pollInterval: options.pollInterval });
+  const points = priceOf(canonical) ?? 0;
+  const started = Date.now();
+  const solved = await client.solve(task, {
+    onTaskCreated: (taskId) => {
+      if (!options.json) out.note(`Created task ${taskId} (${canonical}, ${points} points); waiting for the result...`);
+    },
+  });
+  const durationMs = Date.now() - started;
+  const userAgent = typeof solved.solution.user_agent === 'string' ? solved.solution.user_agent : undefined;
+  if (options.json) {
+    out.json({
+      taskId: solved.taskId,
+      taskType: canonical,
+      token: solved.token,
+      ...(userAgent ? { userAgent } : {}),
+      points,
+      polls: solved.polls,
+      durationMs,
+    });
+  } else {
+    out.line(`taskId: ${solved.taskId}`);
+    out.line(`token: ${solved.token}`);
+    if (userAgent) out.line(`userAgent: ${userAgent}`);
+    out.note(`Solved in ${formatDuration(durationMs)} (${solved.polls} polls).`);
+  }
+  return EXIT.OK;
+}
