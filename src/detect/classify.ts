@@ -340,11 +340,12 @@ export function classify(
       let w = scan.recaptcha.widgets.find((x) => id !== undefined && x.anchorId === id);
       w ??= scan.recaptcha.widgets.find((x) => x.anchorURL === vendor.url);
       if (w) continue; // The owner's DOM already described this anchor.
-      if (!k || scan.recaptcha.widgets.some((x) => x.sitekeys.some((c) => c.value === k) && !x.anchorURL)) {
-        // A rendered container/cfg widget without a readable anchor element: attach the URL to it.
-        w = scan.recaptcha.widgets.find((x) => x.sitekeys.some((c) => c.value === k) && !x.anchorURL);
-      }
-      if (!w) {
+      const sameKey = scan.recaptcha.widgets.filter((x) => k !== null && x.sitekeys.some((c) => c.value === k));
+      if (sameKey.length > 0) {
+        // A widget of this key without a readable anchor element gets the URL; otherwise it is already described.
+        w = sameKey.find((x) => !x.anchorURL);
+        if (!w) continue;
+      } else {
         w = emptyRecaptchaEvidence();
         scan.recaptcha.widgets.push(w);
       }
