@@ -161,8 +161,13 @@ function withExplanation(captchas: DetectedCaptcha[], explanation: DetectExplana
  * navigation during the scan: those frames are skipped and reported in the explanation.
  */
 export async function detect(pageOrFrame: unknown, options: DetectOptions = {}): Promise<DetectResult> {
+  const timeout = options.timeout ?? 0;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw new RangeError(
+      `detect(): timeout must be a finite number of milliseconds >= 0 (got ${String(timeout)}); use 0 to scan once.`,
+    );
+  }
   const { page, root } = toDriverTarget(pageOrFrame);
-  const timeout = Math.max(0, options.timeout ?? 0);
   const wantExplanation = options.explain === true || log.enabled;
   const started = Date.now();
   const deadline = started + timeout;

@@ -1,6 +1,6 @@
 /** Task type rules (issue #4) and the exact createTask objects built from a detection. */
 import { describe, expect, it } from 'vitest';
-import { buildTask, chooseTaskType, type TaskTypeInput } from '../../src/detect/index.js';
+import { buildTask, chooseTaskType, detect, type TaskTypeInput } from '../../src/detect/index.js';
 
 const v2 = (over: Partial<TaskTypeInput> = {}): TaskTypeInput => ({
   vendor: 'recaptcha',
@@ -84,4 +84,15 @@ describe('buildTask', () => {
       data: '{"blob":"x"}',
     });
   });
+});
+
+describe('detect() options', () => {
+  it.each([Number.NaN, -1, Number.POSITIVE_INFINITY, '100'])(
+    'rejects timeout %s before touching the page',
+    async (timeout) => {
+      await expect(detect({}, { timeout: timeout as number })).rejects.toThrow(
+        /detect\(\): timeout must be a finite number of milliseconds >= 0/,
+      );
+    },
+  );
 });
