@@ -77,7 +77,7 @@ describe('endpoints', () => {
   });
 
   it('getTaskResult reports processing, then ready with the solution', async () => {
-    server.setSolveTime(150);
+    server.setSolveTime(1500); // long enough that a loaded machine still sees "processing" first
     const client = fastClient(server);
     const taskId = await client.createTask(v2());
     const first = await client.getTaskResult(taskId);
