@@ -140,7 +140,7 @@ interface RequestLike {
   url(): string;
   method(): string;
   postData(): string | null | undefined;
-  frame(): { url(): string } | null;
+  frame(): { url(): string; parentFrame(): { url(): string } | null } | null;
 }
 
 /** A POST request of a page or any of its frames. */
@@ -149,6 +149,8 @@ export interface ObservedPost {
   body: string | undefined;
   /** URL of the frame that sent it, when known. */
   frameURL?: string;
+  /** URL of that frame's parent, when it has one. */
+  parentFrameURL?: string;
 }
 
 /**
@@ -163,8 +165,11 @@ export function onPostRequest(rawPage: unknown, listener: (post: ObservedPost) =
       if (request.method() !== 'POST') return;
       const post: ObservedPost = { url: request.url(), body: request.postData() ?? undefined };
       try {
-        const frameURL = request.frame()?.url();
+        const frame = request.frame();
+        const frameURL = frame?.url();
         if (frameURL) post.frameURL = frameURL;
+        const parentFrameURL = frame?.parentFrame()?.url();
+        if (parentFrameURL) post.parentFrameURL = parentFrameURL;
       } catch {
         // Service worker requests have no frame.
       }

@@ -25,8 +25,9 @@ export interface NetworkFinding {
   /** URL of the response the value was read from. */
   url: string;
   /**
-   * URL of the document the value belongs to: the document itself for document responses and anchor URLs, the
-   * requesting frame's URL for XHR/fetch.
+   * URL of the document the value belongs to: the document itself for document responses, the requesting frame for
+   * XHR/fetch, and for anchor URLs and `/reload` requests the frame that hosts the widget (the anchor frame's
+   * parent; the anchor URL itself while that frame is not known).
    */
   frameURL?: string;
   /** Where in the response it was found. */
@@ -72,16 +73,42 @@ export class NetworkWatcher {
       }
     });
     // v3 / invisible token requests carry the action in their form body (`sa=`).
-    this.#stopRequests = onPostRequest(page.raw, ({ url, body, frameURL }) => {
+    this.#stopRequests = onPostRequest(page.raw, ({ url, body, frameURL, parentFrameURL }) => {
       const value = this.#closed ? undefined : extractFromReloadRequest(url, body);
-      if (value) this.#add([value], { url, frameURL: withoutHash(frameURL), at: Date.now() });
+      if (value) this.#add([value], { url, frameURL: withoutHash(parentFrameURL ?? frameURL), at: Date.now() });
     });
     this.#stopClose = page.onClose(() => this.close());
   }
 
   /** Findings, oldest first. */
   findings(): NetworkFinding[] {
-    return this.#findings.map((finding) => ({ ...finding }));
+    let hosts: Map<string, string> | undefined;
+    return this.#findings.map((finding) => {
+      const copy = { ...finding };
+      if (finding.source === 'anchor-url') {
+        // Stored under the anchor URL (so its own reload replaces it); reported under the frame hosting the widget.
+        hosts ??= this.#anchorHosts();
+        const host = hosts.get(finding.url);
+        if (host) copy.frameURL = host;
+      }
+      return copy;
+    });
+  }
+
+  /** Frame URL -> its parent frame's URL, for the frames that exist now. */
+  #anchorHosts(): Map<string, string> {
+    const hosts = new Map<string, string>();
+    try {
+      for (const frame of this.#page.frames()) {
+        const parent = frame.parentFrame();
+        const url = withoutHash(frame.url());
+        const parentURL = withoutHash(parent?.url());
+        if (url && parentURL) hosts.set(url, parentURL);
+      }
+    } catch (error) {
+      log('frames not readable: %s', (error as Error).message);
+    }
+    return hosts;
   }
 
   /** Wait until the bodies already being read have been scanned (bounded by `timeout` ms). */
