@@ -54,14 +54,13 @@ function header(response: DriverResponse, name: string): string | undefined {
 
 /** One page's watcher; created by attach(), stopped when the page closes. */
 export class NetworkWatcher {
+  readonly #page: DriverPage;
   readonly #findings: NetworkFinding[] = [];
   readonly #pending = new Set<Promise<void>>();
   readonly #stop: () => void;
   readonly #stopRequests: () => void;
   readonly #stopClose: () => void;
   #closed = false;
-
-  readonly #page: DriverPage;
 
   constructor(page: DriverPage) {
     this.#page = page;
