@@ -11,7 +11,7 @@ import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index
 import { attach } from '../hook/index.js';
 import { type CaptchaSolveResult, CaptchaSolver, type SolverEvent } from '../solve/index.js';
 import { type BrowserSession, type DriverName, openBrowser } from './browser.js';
-import { CliError, EXIT, type ExitCode, isUnreachableCode } from './errors.js';
+import { CliError, EXIT, type ExitCode, isUnreachableCode, withCode } from './errors.js';
 import { formatDuration, type Output, renderTable, shorten } from './output.js';
 import { type SubmitOutcome, submitAfterSolve } from './submit.js';
 
@@ -272,7 +272,7 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
           String(r.taskId ? r.points : 0),
           formatDuration(r.duration),
           r.taskId,
-          r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+          r.error ? withCode(r.error.code, r.error.message) : undefined,
         ]),
       ),
     );

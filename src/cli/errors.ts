@@ -48,6 +48,11 @@ export function isUnreachableCode(code: string | undefined): boolean {
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
 
+/** `CODE: message`, without repeating a code the message already starts with. */
+export function withCode(code: string, message: string): string {
+  return message.startsWith(code) ? message : `${code}: ${message}`;
+}
+
 /** Maps any error to an exit code and a user-facing message (never containing the key; the output is scrubbed too). */
 export function describeFailure(error: unknown): { exitCode: ExitCode; message: string } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
@@ -63,9 +68,9 @@ export function describeFailure(error: unknown): { exitCode: ExitCode; message: 
       return { exitCode: EXIT.USAGE, message: error.message };
     }
     if (error instanceof ApiError) {
-      return { exitCode: EXIT.FAILED, message: `EzCaptcha API error ${error.code}: ${error.message}` };
+      return { exitCode: EXIT.FAILED, message: `EzCaptcha API error: ${withCode(error.code, error.message)}` };
     }
-    return { exitCode: EXIT.FAILED, message: `${error.code}: ${error.message}` };
+    return { exitCode: EXIT.FAILED, message: withCode(error.code, error.message) };
   }
   if (error instanceof Error && (error as { code?: unknown }).code === 'INVALID_OPTIONS') {
     return { exitCode: EXIT.USAGE, message: error.message };

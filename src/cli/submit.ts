@@ -72,10 +72,13 @@ const SUBMIT_IN_FRAME = `(args) => {
   return { submitted: true, via: describe(form) + '.requestSubmit()' };
 }`;
 
-/** Whether this result still needs a form submission to reach the site. */
+/**
+ * Whether this result still needs a form submission to reach the site. A v3 token only counts once the page's own
+ * submit handler asks for it (the early hook answers that execute() with our token), so score captchas always do.
+ */
 function needsSubmit(result: CaptchaSolveResult): boolean {
   if (!result.isSolved || result.skipped) return false;
-  return result.injection?.callback !== 'called';
+  return result.captcha.kind === 'score' || result.injection?.callback !== 'called';
 }
 
 async function runInFrame(frame: DriverFrame, args: SubmitArgs): Promise<FrameSubmit> {
@@ -118,7 +121,10 @@ export async function submitAfterSolve(
     }
   }
   if (jobs.length === 0) {
-    return { submitted: false, reason: 'nothing to submit: every solved captcha was handed to its page callback' };
+    return {
+      submitted: false,
+      reason: 'every solved captcha was handed to its page callback, which continues the page',
+    };
   }
   const network = watchNetwork(page);
   try {
