@@ -2,6 +2,7 @@
  * detect() against every page of the fixture site, with puppeteer-core and playwright-core on a real Chromium:
  * the result must equal the page's declared captchas (task included), in the frame that renders each widget.
  */
+import createDebug from 'debug';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
@@ -315,6 +316,32 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
       expect(await page.evaluate(snapshot)).toBe(before);
     } finally {
       await page.close();
+    }
+  });
+
+  it('attaches the explanation when the ezcaptcha:detect debug namespace is on, and logs what it found', async () => {
+    const page = await open('recaptcha-net');
+    const lines: string[] = [];
+    const log = createDebug.log;
+    const previous = createDebug.disable();
+    createDebug.log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+    createDebug.enable('ezcaptcha:detect');
+    try {
+      const found = await detect(page);
+      expect(found.explanation?.reason).toBe('found');
+      expect(lines.join('\n')).toMatch(/found 1 captcha\(s\)/);
+      expect(lines.join('\n')).toContain('top/recaptcha/w0 ReCaptchaV2TaskProxyless');
+    } finally {
+      createDebug.log = log;
+      createDebug.disable();
+      if (previous) createDebug.enable(previous);
+      await page.close();
+    }
+    const quiet = await open('no-captcha');
+    try {
+      expect(await detect(quiet)).not.toHaveProperty('explanation');
+    } finally {
+      await quiet.close();
     }
   });
 });
