@@ -1,0 +1,241 @@
+/**
+ * Crawlee integration (`ezcaptcha-plugin/crawlee`): hooks for `PlaywrightCrawler` and `PuppeteerCrawler`.
+ *
+ * ```ts
+ * new PlaywrightCrawler({
+ *   ...recommendedCrawlerOptions,
+ *   preNavigationHooks: [attachHook()],
+ *   postNavigationHooks: [solveCaptchasHook({ clientKey: process.env.EZCAPTCHA_CLIENT_KEY })],
+ *   requestHandler: async ({ page, request }) => { ... request.userData.ezcaptcha ... },
+ * });
+ * ```
+ *
+ * The hooks are typed structurally, so this module needs no Crawlee types at runtime or in its declarations; it works
+ * with Crawlee's default persistent-context launch (`useIncognitoPages: false`) because it only touches `ctx.page`.
+ */
+import createDebug from 'debug';
+import { attach } from '../hook/index.js';
+import { CaptchaSolver } from '../solve/solve.js';
+import type { CaptchaSolveResult, SolveOptions, SolveResult } from '../solve/types.js';
+
+const log = createDebug('ezcaptcha:crawlee');
+
+/** Default solve deadline of the solver (SolveOptions.timeout), in seconds. */
+const DEFAULT_SOLVE_TIMEOUT_SECS = 180;
+/** Crawlee adds this buffer to navigation + handler timeouts for the whole request (BASIC_CRAWLER_TIMEOUT_BUFFER_SECS). */
+const CRAWLEE_BUFFER_SECS = 10;
+
+/** The part of Crawlee's logger the hooks use. */
+export interface CrawleeLogLike {
+  info(message: string, data?: Record<string, unknown>): void;
+  warning(message: string, data?: Record<string, unknown>): void;
+}
+
+/** The part of a Crawlee crawling context the hooks use (Playwright or Puppeteer). */
+export interface CrawleeHookContext {
+  /** A Playwright or Puppeteer Page. */
+  page: unknown;
+  request: {
+    url: string;
+    loadedUrl?: string;
+    retryCount?: number;
+    noRetry?: boolean;
+    userData: Record<string, unknown>;
+  };
+  log?: CrawleeLogLike;
+  crawler?: unknown;
+}
+
+/** A Crawlee navigation hook (`preNavigationHooks` / `postNavigationHooks` entry). */
+export type CrawleeNavigationHook = (ctx: CrawleeHookContext, gotoOptions?: unknown) => Promise<void>;
+
+/** One captcha in the compact record (no token, no key). */
+export interface CrawleeCaptchaRecord {
+  id: string;
+  vendor: 'recaptcha' | 'funcaptcha';
+  kind: 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
+  enterprise: boolean;
+  sitekey: string;
+  taskType: string;
+  isSolved: boolean;
+  skipped?: string;
+  taskId?: string;
+  points: number;
+  durationMs?: number;
+  error?: { code: string; message: string };
+}
+
+/** What the hook stores on `request.userData.ezcaptcha` (JSON-serializable, as Crawlee requires). */
+export interface CrawleeSolveRecord {
+  /** URL the page was at when solving. */
+  url: string;
+  /** `request.retryCount` of the attempt that produced this record. */
+  attempt: number;
+  found: number;
+  solved: number;
+  failed: number;
+  skipped: number;
+  pointsSpent: number;
+  /** ISO time the solve finished. */
+  at: string;
+  captchas: CrawleeCaptchaRecord[];
+}
+
+export interface SolveCaptchasHookOptions extends SolveOptions {
+  /**
+   * Throw when a captcha was found but not solved, so Crawlee retries the request (up to `maxRequestRetries`).
+   * Default true. Errors retrying cannot fix (bad key, zero balance) also set `request.noRetry`.
+   */
+  retryOnFailure?: boolean;
+  /** Key in `request.userData` for the record. Default 'ezcaptcha'. */
+  userDataKey?: string;
+}
+
+/** Thrown by the hook when captchas stayed unsolved; Crawlee retries the request (or fails it after the last retry). */
+export class CaptchaNotSolvedError extends Error {
+  override readonly name = 'CaptchaNotSolvedError';
+  readonly code = 'CAPTCHA_NOT_SOLVED';
+  readonly record: CrawleeSolveRecord;
+
+  constructor(record: CrawleeSolveRecord) {
+    const errors = record.captchas
+      .filter((c) => c.error)
+      .map((c) => `${c.id}: ${c.error?.message}`)
+      .join('; ');
+    super(`${record.failed} of ${record.found} captcha(s) on ${record.url} not solved${errors ? ` (${errors})` : ''}.`);
+    this.record = record;
+  }
+}
+
+/** Failure codes a retry of the same request cannot fix. */
+const TERMINAL_CODES = new Set([
+  'ERROR_KEY_DOES_NOT_EXIST',
+  'ERROR_KEY_NOT_AVAILABLE',
+  'ERROR_KEY_BANNED',
+  'ERROR_ZERO_BALANCE',
+  'INVALID_OPTIONS',
+]);
+
+function captchaRecord(r: CaptchaSolveResult): CrawleeCaptchaRecord {
+  const c = r.captcha;
+  return {
+    id: r.id,
+    vendor: c.vendor,
+    kind: c.kind,
+    enterprise: c.enterprise,
+    sitekey: c.sitekey,
+    taskType: r.taskType,
+    isSolved: r.isSolved,
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+    ...(r.taskId ? { taskId: r.taskId } : {}),
+    points: r.taskId ? r.points : 0,
+    ...(r.duration === undefined ? {} : { durationMs: r.duration }),
+    ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+  };
+}
+
+/** The compact, token-free record of one solve. */
+export function toCrawleeRecord(result: SolveResult, url: string, attempt = 0): CrawleeSolveRecord {
+  return {
+    url,
+    attempt,
+    found: result.captchas.length,
+    solved: result.solved,
+    failed: result.failed,
+    skipped: result.skipped,
+    pointsSpent: result.pointsSpent,
+    at: new Date().toISOString(),
+    captchas: result.results.map(captchaRecord),
+  };
+}
+
+export interface CrawlerTimeoutOptions {
+  /** Longest solve to allow, in seconds. Default 180 (the solver's default `timeout`). */
+  solveTimeoutSecs?: number;
+  /** Time your own requestHandler needs, in seconds. Default 60. */
+  handlerSecs?: number;
+  /** Page load timeout, in seconds. Default 60 (Crawlee's). */
+  navigationSecs?: number;
+}
+
+/**
+ * `navigationTimeoutSecs` / `requestHandlerTimeoutSecs` for a crawler whose post-navigation hook solves captchas.
+ * Post-navigation hooks run after `goto` (outside the navigation timeout) but inside Crawlee's per-request budget of
+ * navigation + handler + 10 s, so the handler timeout is raised by the solve time: a 10-80 s solve (180 s worst case)
+ * is then never killed half-way, which would waste the points already spent.
+ */
+export function crawlerTimeouts(options: CrawlerTimeoutOptions = {}): {
+  navigationTimeoutSecs: number;
+  requestHandlerTimeoutSecs: number;
+} {
+  const solve = options.solveTimeoutSecs ?? DEFAULT_SOLVE_TIMEOUT_SECS;
+  const handler = options.handlerSecs ?? 60;
+  return {
+    navigationTimeoutSecs: options.navigationSecs ?? 60,
+    requestHandlerTimeoutSecs: Math.ceil(solve + handler),
+  };
+}
+
+/** `{ navigationTimeoutSecs: 60, requestHandlerTimeoutSecs: 240 }`: spread into the crawler options. */
+export const recommendedCrawlerOptions: Readonly<{ navigationTimeoutSecs: number; requestHandlerTimeoutSecs: number }> =
+  Object.freeze(crawlerTimeouts());
+
+/** The crawler's whole-request budget in ms, when the context exposes it (BrowserCrawler does). */
+function requestBudgetMs(crawler: unknown): number | undefined {
+  if (typeof crawler !== 'object' || crawler === null) return undefined;
+  const c = crawler as { navigationTimeoutMillis?: unknown; requestHandlerTimeoutInnerMillis?: unknown };
+  if (typeof c.navigationTimeoutMillis !== 'number' || typeof c.requestHandlerTimeoutInnerMillis !== 'number') {
+    return undefined;
+  }
+  return c.navigationTimeoutMillis + c.requestHandlerTimeoutInnerMillis + CRAWLEE_BUFFER_SECS * 1000;
+}
+
+/**
+ * A `postNavigationHooks` entry that detects and solves every captcha on `ctx.page` (all frames), records a compact
+ * result on `ctx.request.userData.ezcaptcha`, and throws `CaptchaNotSolvedError` when a captcha was found but not
+ * solved, so Crawlee retries the request. One solver (one API client, one concurrency cap) serves every request.
+ * Options are validated here, so a missing key fails when the crawler is built, not on the first page.
+ */
+export function solveCaptchasHook(options: SolveCaptchasHookOptions = {}): CrawleeNavigationHook {
+  const { retryOnFailure = true, userDataKey = 'ezcaptcha', ...solveOptions } = options;
+  const solver = new CaptchaSolver(solveOptions);
+  const solveTimeoutMs = solveOptions.timeout ?? DEFAULT_SOLVE_TIMEOUT_SECS * 1000;
+  let warnedBudget = false;
+
+  return async (ctx) => {
+    const budget = requestBudgetMs(ctx.crawler);
+    if (!warnedBudget && budget !== undefined && budget < solveTimeoutMs + 30_000) {
+      warnedBudget = true;
+      ctx.log?.warning(
+        `ezcaptcha: the crawler's per-request budget (${Math.round(budget / 1000)} s) is shorter than a slow solve ` +
+          `(${Math.round(solveTimeoutMs / 1000)} s) plus page load; spread recommendedCrawlerOptions (or ` +
+          'crawlerTimeouts()) into the crawler options so a solve is not killed half-way.',
+      );
+    }
+    const result = await solver.solve(ctx.page);
+    const record = toCrawleeRecord(result, ctx.request.loadedUrl ?? ctx.request.url, ctx.request.retryCount ?? 0);
+    ctx.request.userData[userDataKey] = record;
+    log('%s: found %d, solved %d, failed %d', record.url, record.found, record.solved, record.failed);
+    if (record.found > 0) {
+      ctx.log?.info(`ezcaptcha: solved ${record.solved} of ${record.found} captcha(s)`, {
+        url: record.url,
+        pointsSpent: record.pointsSpent,
+      });
+    }
+    if (record.failed > 0 && retryOnFailure) {
+      const failures = record.captchas.filter((c) => !c.isSolved && !c.skipped);
+      if (failures.every((c) => c.error && TERMINAL_CODES.has(c.error.code))) ctx.request.noRetry = true;
+      throw new CaptchaNotSolvedError(record);
+    }
+  };
+}
+
+/**
+ * A `preNavigationHooks` entry that installs the early hook on `ctx.page` before `goto`, so `render()` / `execute()`
+ * parameters (v3 actions, `s`) are captured from the first navigation. Safe to run on every request.
+ */
+export function attachHook(): CrawleeNavigationHook {
+  return async (ctx) => {
+    await attach(ctx.page as object);
+  };
+}
