@@ -22,7 +22,18 @@ export {
   type TaskTypeOptions,
 } from './detect/index.js';
 export { UnsupportedPageError } from './drivers/index.js';
-export { AttachPageClosedError, attach, isAttached, UnsupportedAttachTargetError } from './hook/index.js';
+export {
+  AttachPageClosedError,
+  type AttachTargetKind,
+  attach,
+  getNetworkFindings,
+  type HookSnapshot,
+  isAttached,
+  type NetworkFinding,
+  readHookRecords,
+  settleNetworkFindings,
+  UnsupportedAttachTargetError,
+} from './hook/index.js';
 export type {
   CaptchaInfo,
   CaptchaSolution,
