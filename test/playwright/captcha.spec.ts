@@ -1,0 +1,36 @@
+/** The Playwright Test fixture as a user writes it: `captcha.detect()` and `captcha.solve()` in a test. */
+import { expect, test } from '../../src/integrations/playwright-test.js';
+import { fixturePage } from './env.js';
+
+test('captcha.detect() reports the checkbox and captcha.solve() gets the form post accepted', async ({
+  page,
+  captcha,
+}) => {
+  const target = fixturePage('v2-checkbox');
+  await page.goto(target.url);
+
+  const found = await captcha.detect();
+  expect(found.map((c) => [c.vendor, c.kind, c.sitekey])).toEqual([['recaptcha', 'checkbox', target.sitekeys[0]]]);
+
+  const result = await captcha.solve();
+  expect(result).toMatchObject({ solved: 1, failed: 0 });
+  expect(captcha.results).toHaveLength(1);
+
+  await page.click(target.submit!);
+  await expect(page.locator('#fixture-result')).toHaveText(target.verifiedText);
+});
+
+test('captcha.solve() gives two widgets outside a form their own tokens', async ({ page, captcha }) => {
+  const target = fixturePage('two-widgets');
+  await page.goto(target.url);
+
+  const found = await captcha.detect();
+  expect(found.map((c) => c.sitekey).sort()).toEqual([...target.sitekeys].sort());
+
+  const result = await captcha.solve();
+  expect(result).toMatchObject({ solved: 2, failed: 0 });
+  const tokens = result.results.map((r) => r.token);
+  expect(new Set(tokens).size).toBe(2);
+
+  await expect(page.locator('#fixture-result')).toHaveText(target.verifiedText);
+});
