@@ -220,6 +220,24 @@ describe('solveCaptchasHook with PuppeteerCrawler', () => {
   });
 });
 
+describe('examples/crawlee.ts', () => {
+  it('crawls the pages it is given and reports every captcha solved', { timeout: 120_000 }, async () => {
+    const { crawl } = await import('../../examples/crawlee.js');
+    const names = ['v2-invisible', 'signal-cfg-only'];
+    site.resetVerifications();
+    const { pages, failed } = await crawl({
+      urls: names.map((name) => site.page(name).url),
+      clientKey: KEY,
+      apiURL: server.url,
+      browserArgs: site.browserArgs,
+    });
+    expect(failed).toEqual([]);
+    expect(pages.map((p) => p.url).sort()).toEqual(names.map((name) => site.page(name).url).sort());
+    for (const page of pages) expect(page.ezcaptcha).toMatchObject({ found: 1, solved: 1, failed: 0 });
+    for (const name of names) expect((await site.waitForVerification(name))[0]?.ok).toBe(true);
+  });
+});
+
 describe('crawler timeouts', () => {
   it('leave room for the slowest solve inside the per-request budget', () => {
     expect(recommendedCrawlerOptions).toEqual({ navigationTimeoutSecs: 60, requestHandlerTimeoutSecs: 240 });
