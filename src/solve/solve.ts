@@ -84,13 +84,41 @@ export class CaptchaSolver extends SolverEvents {
   /** Detect and solve every captcha on the page (all frames). */
   async solve(target: unknown, overrides: Pick<SolveOptions, 'signal' | 'force'> = {}): Promise<SolveResult> {
     const options = this.#options;
-    const signal = AbortSignal.any(
-      [overrides.signal ?? options.signal, AbortSignal.timeout(options.timeout)].filter((s): s is AbortSignal => !!s),
-    );
     const page = toDriverPage(target);
     if (page.isClosed())
       throw new SolveError('The page is closed: open a new page before solving.', 'PAGE_CLOSED', empty());
-    const captchas = await detect(target as never, { timeout: options.detectTimeout, highScore: options.highScore });
+    const pageClosed = new AbortController();
+    const stopWatching = page.onClose(() =>
+      pageClosed.abort(codeError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
+    );
+    try {
+      return await this.#solveOn(
+        page,
+        target,
+        options,
+        overrides,
+        AbortSignal.any(
+          [overrides.signal ?? options.signal, AbortSignal.timeout(options.timeout), pageClosed.signal].filter(
+            (s): s is AbortSignal => !!s,
+          ),
+        ),
+      );
+    } finally {
+      stopWatching();
+    }
+  }
+
+  async #solveOn(
+    page: DriverPage,
+    target: unknown,
+    options: NormalizedSolveOptions,
+    overrides: Pick<SolveOptions, 'signal' | 'force'>,
+    signal: AbortSignal,
+  ): Promise<SolveResult> {
+    const captchas = await raceAbort(
+      detect(target as never, { timeout: options.detectTimeout, highScore: options.highScore }),
+      signal,
+    );
     signal.throwIfAborted();
 
     const results: CaptchaSolveResult[] = [];
@@ -188,11 +216,12 @@ export class CaptchaSolver extends SolverEvents {
    * lifetime and a document other than `documentId` (the page navigated meanwhile).
    */
   async enterSolution(
-    page: DriverPage,
+    target: unknown,
     captcha: DetectedCaptcha,
     solution: Pick<TaskSolution, 'token' | 'readyAt' | 'taskId'>,
     documentId?: number,
   ): Promise<InjectOutcome> {
+    const page = toDriverPage(target);
     if (page.isClosed()) throw codeError('PAGE_CLOSED', 'The page closed before the token could be injected.');
     if (Date.now() - solution.readyAt > TOKEN_LIFETIME_MS) {
       throw codeError(
@@ -340,7 +369,9 @@ export class CaptchaSolver extends SolverEvents {
       this.#emit({ type: 'injected', captcha, taskId: solved.taskId, result });
     } catch (error) {
       result.taskId ??= taskIdOf(error);
-      result.error = errorInfo(error);
+      result.error = page.isClosed()
+        ? { code: 'PAGE_CLOSED', message: 'The page closed while solving; polling stopped.' }
+        : errorInfo(error);
       result.duration = Date.now() - started;
       const err = error instanceof Error ? error : new Error(String(error));
       log('captcha %s failed: %s', captcha.id, result.error.message);
@@ -358,6 +389,25 @@ export interface TaskSolution {
   /** ms since epoch; the token is accepted for about 120 s from here. */
   readyAt: number;
   polls: number;
+}
+
+/** Settle with the signal's reason as soon as it aborts (detection takes no signal of its own). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function codeError(code: string, message: string): Error & { code: string } {
