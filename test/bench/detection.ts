@@ -1,0 +1,132 @@
+/**
+ * 1. Detection: our detect(page) over all frames vs the incumbent's findRecaptchas() on every frame (its documented
+ * loop), on the same Puppeteer page, interleaved (the order alternates every round).
+ */
+import type { Page } from 'puppeteer-core';
+import { detect } from '../../src/index.js';
+import {
+  type BenchContext,
+  incumbentTarget,
+  launchTheirs,
+  load,
+  median,
+  percentile,
+  round,
+  waitForAnchors,
+} from './common.js';
+
+export const DETECTION_PAGES = [
+  'v2-checkbox',
+  'v2-invisible',
+  'enterprise-v2-checkbox',
+  'two-widgets',
+  'cross-origin-iframe',
+  'nested-iframe',
+  'many-iframes',
+] as const;
+
+export interface DetectionRow {
+  page: string;
+  expected: number;
+  samples: number;
+  oursMedianMs: number;
+  oursP90Ms: number;
+  theirsMedianMs: number;
+  theirsP90Ms: number;
+  /** ours / theirs medians; the target is <= 0.5. */
+  ratio: number;
+  /** Captchas found on each load, comma-separated. */
+  oursFound: string;
+  /** Captchas the incumbent reports on each load (solvable or filtered), comma-separated. */
+  theirsFound: string;
+  /** On the last load, captchas it finds but filters out by default (invisible without an open challenge). */
+  theirsFiltered: number;
+  oursKinds: string;
+  theirsKinds: string;
+  /** Sitekeys it reported on any load (found or filtered) that we never reported: must stay empty. */
+  theirsOnly: string[];
+  /** Sitekeys we reported that it never reported on any load. */
+  oursOnly: string[];
+}
+
+async function theirsDetect(page: Page) {
+  const found: { sitekey: string; type: string; filtered: boolean }[] = [];
+  // The incumbent's documented pattern, extended to every frame: one findRecaptchas() per frame, in order.
+  for (const frame of page.frames()) {
+    const r = await incumbentTarget(page, frame).findRecaptchas();
+    for (const c of r.captchas) found.push({ sitekey: c.sitekey ?? '', type: c._type ?? '?', filtered: false });
+    for (const c of r.filtered) found.push({ sitekey: c.sitekey ?? '', type: c._type ?? '?', filtered: true });
+  }
+  return found;
+}
+
+export async function runDetection(ctx: BenchContext): Promise<{ rows: DetectionRow[]; load: string }> {
+  const { site } = ctx;
+  const browser = await launchTheirs(site);
+  const rows: DetectionRow[] = [];
+  try {
+    const page = await browser.newPage();
+    for (const name of DETECTION_PAGES) {
+      const fixture = site.page(name);
+      const heavy = name === 'many-iframes';
+      // The fixture's release script puts the widget params at depth 2 or 3 at random on every load, so both
+      // detectors are measured over several loads; within a load the two alternate.
+      const loads = ctx.quick ? 2 : heavy ? 3 : 6;
+      const perLoad = ctx.quick ? (heavy ? 2 : 3) : heavy ? 3 : 5;
+      const oursMs: number[] = [];
+      const theirsMs: number[] = [];
+      const oursFoundPerLoad: number[] = [];
+      const theirsFoundPerLoad: number[] = [];
+      const oursKeys = new Set<string>();
+      const theirsKeys = new Set<string>();
+      let ours: Awaited<ReturnType<typeof detect>> = [];
+      let theirs: Awaited<ReturnType<typeof theirsDetect>> = [];
+      for (let l = 0; l < loads; l++) {
+        await page.goto(fixture.url, { waitUntil: 'load' });
+        if (fixture.captchas.length) await waitForAnchors(page, fixture.captchas.length);
+        for (let i = 0; i < perLoad; i++) {
+          const oursFirst = (l + i) % 2 === 0;
+          for (const which of oursFirst ? ['ours', 'theirs'] : ['theirs', 'ours']) {
+            const t = performance.now();
+            if (which === 'ours') {
+              ours = await detect(page);
+              oursMs.push(performance.now() - t);
+            } else {
+              theirs = await theirsDetect(page);
+              theirsMs.push(performance.now() - t);
+            }
+          }
+        }
+        oursFoundPerLoad.push(ours.length);
+        theirsFoundPerLoad.push(theirs.length);
+        for (const c of ours) oursKeys.add(c.sitekey);
+        for (const c of theirs) theirsKeys.add(c.sitekey);
+      }
+      const samples = oursMs.length;
+      const row: DetectionRow = {
+        page: name,
+        expected: fixture.captchas.length,
+        samples,
+        oursMedianMs: round(median(oursMs)),
+        oursP90Ms: round(percentile(oursMs, 90)),
+        theirsMedianMs: round(median(theirsMs)),
+        theirsP90Ms: round(percentile(theirsMs, 90)),
+        ratio: round(median(oursMs) / median(theirsMs), 3),
+        oursFound: oursFoundPerLoad.join(','),
+        theirsFound: theirsFoundPerLoad.join(','),
+        theirsFiltered: theirs.filter((c) => c.filtered).length,
+        oursKinds: ours.map((c) => c.kind).join(',') || '-',
+        theirsKinds: theirs.map((c) => `${c.type}${c.filtered ? '(filtered)' : ''}`).join(',') || '-',
+        theirsOnly: [...theirsKeys].filter((k) => !oursKeys.has(k)),
+        oursOnly: [...oursKeys].filter((k) => !theirsKeys.has(k)),
+      };
+      rows.push(row);
+      ctx.log(
+        `detection ${name}: ours ${row.oursMedianMs} ms, theirs ${row.theirsMedianMs} ms, ratio ${row.ratio}; found per load ours ${row.oursFound} theirs ${row.theirsFound}`,
+      );
+    }
+  } finally {
+    await browser.close();
+  }
+  return { rows, load: load() };
+}

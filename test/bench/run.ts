@@ -1,0 +1,97 @@
+/**
+ * `npm run bench [-- --quick] [-- --only detection,e2e,scale,polling]`: benchmarks against
+ * puppeteer-extra-plugin-recaptcha and cost growth; prints tables and writes JSON to bench-results/.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { startFixtureSite } from '../../fixtures/site/index.js';
+import { type BenchContext, load, table } from './common.js';
+import { runDetection } from './detection.js';
+import { runE2E } from './e2e.js';
+import { runPolling } from './polling.js';
+import { runScale } from './scale.js';
+
+const SECTIONS = ['detection', 'e2e', 'scale', 'polling'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: string[]): { quick: boolean; parallel: boolean; only: Section[] } {
+  let quick = false;
+  let parallel = false;
+  let only: Section[] = [...SECTIONS];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--parallel-incumbent') parallel = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg.includes('=') ? arg.slice(7) : (argv[++i] ?? '');
+      only = value.split(',').map((s) => s.trim()) as Section[];
+      const unknown = only.filter((s) => !SECTIONS.includes(s));
+      if (unknown.length) throw new Error(`Unknown section ${unknown.join(', ')}; use --only ${SECTIONS.join(',')}.`);
+    } else
+      throw new Error(
+        `Unknown argument ${arg}; use --quick, --parallel-incumbent and/or --only ${SECTIONS.join(',')}.`,
+      );
+  }
+  return { quick, parallel, only };
+}
+
+const { quick, parallel, only } = parseArgs(process.argv.slice(2));
+const started = new Date();
+const site = await startFixtureSite();
+const ctx: BenchContext = {
+  quick,
+  parallelIncumbent: parallel,
+  site,
+  log: (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`),
+};
+const out: Record<string, unknown> = {
+  startedAt: started.toISOString(),
+  quick,
+  node: process.version,
+  cpus: cpus().length,
+  loadAtStart: loadavg(),
+};
+try {
+  for (const section of only) {
+    const t = performance.now();
+    ctx.log(`${section}: start (load ${load()})`);
+    if (section === 'detection') {
+      const r = await runDetection(ctx);
+      out.detection = r;
+      console.log(
+        table(
+          `Detection (ms, median of interleaved samples; load ${r.load})`,
+          r.rows.map((row) => ({ ...row, theirsOnly: row.theirsOnly.length, oursOnly: row.oursOnly.length })),
+        ),
+      );
+    } else if (section === 'e2e') {
+      const r = await runE2E(ctx);
+      out.e2e = r;
+      console.log(
+        table(`End to end (solve time ${r.solveTimeMs} ms, poll ${r.pollIntervalMs} ms; load ${r.load})`, r.rows),
+      );
+    } else if (section === 'scale') {
+      const r = await runScale(ctx);
+      out.scale = r;
+      console.log(
+        table(
+          `Scale (3 captchas per page, solve time ${r.solveTimeMs} ms, poll ${r.pollIntervalMs} ms; load ${r.load})`,
+          r.rows,
+        ),
+      );
+    } else {
+      const r = await runPolling(ctx);
+      out.polling = r;
+      console.log(table(`Polling: task ready -> token in page (load ${r.load})`, r.rows));
+    }
+    ctx.log(`${section}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await site.close();
+}
+out.finishedAt = new Date().toISOString();
+out.loadAtEnd = loadavg();
+await mkdir('bench-results', { recursive: true });
+const file = `bench-results/bench-${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`;
+await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`JSON: ${file}`);
