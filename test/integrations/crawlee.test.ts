@@ -181,7 +181,13 @@ describe('solveCaptchasHook with PuppeteerCrawler', () => {
         maxRequestRetries: 2,
         preNavigationHooks: [attachHook()],
         postNavigationHooks: [
-          solveCaptchasHook({ clientKey: KEY, apiURL: server.url, pollInterval: 100, detectTimeout: 5_000 }),
+          solveCaptchasHook({
+            clientKey: KEY,
+            apiURL: server.url,
+            pollInterval: 100,
+            detectTimeout: 5_000,
+            timeout: 60_000,
+          }),
         ],
         requestHandler: async ({ request }) => {
           seen.push({
@@ -217,6 +223,46 @@ describe('solveCaptchasHook with PuppeteerCrawler', () => {
       const verifications = await site.waitForVerification(name, { count: site.page(name).captchas.length });
       expect(verifications.every((v) => v.ok)).toBe(true);
     }
+  });
+});
+
+describe('solveCaptchasHook failures retrying cannot fix', () => {
+  it('fail the request at once on ERROR_ZERO_BALANCE instead of spending retries', { timeout: 120_000 }, async () => {
+    const poorKey = 'crawlee-poor-key-3e7a1c9d5b2f';
+    server.setBalance(poorKey, 1);
+    server.resetLog();
+    const failures: { retryCount: number; message: string; record: CrawleeSolveRecord }[] = [];
+    let handled = 0;
+    const crawler = new PuppeteerCrawler(
+      {
+        ...recommendedCrawlerOptions,
+        launchContext: {
+          launcher: puppeteer,
+          launchOptions: { executablePath, args: chromiumArgs(site.browserArgs), headless: true },
+        },
+        maxRequestRetries: 3,
+        postNavigationHooks: [solveCaptchasHook({ clientKey: poorKey, apiURL: server.url, detectTimeout: 5_000 })],
+        requestHandler: async () => {
+          handled += 1;
+        },
+        failedRequestHandler: async ({ request }, error) => {
+          failures.push({
+            retryCount: request.retryCount,
+            message: error.message,
+            record: request.userData.ezcaptcha as CrawleeSolveRecord,
+          });
+        },
+      },
+      config(),
+    );
+    await crawler.run([site.page('signal-cfg-only').url]);
+
+    expect(handled).toBe(0);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.retryCount).toBe(0);
+    expect(failures[0]?.message).toContain('ERROR_ZERO_BALANCE');
+    expect(failures[0]?.record).toMatchObject({ found: 1, solved: 0, failed: 1, pointsSpent: 0 });
+    expect(server.stats().createTask).toBe(1);
   });
 });
 
