@@ -1,0 +1,36 @@
+/**
+ * A Playwright Test spec with the `captcha` fixture.
+ *
+ *   EZCAPTCHA_CLIENT_KEY=... EZCAPTCHA_URL=https://your.site/login npx playwright test examples/playwright-test.spec.ts
+ *
+ * Env: EZCAPTCHA_CLIENT_KEY, EZCAPTCHA_URL, EZCAPTCHA_API_URL (optional), EZCAPTCHA_SUBMIT (optional: selector to
+ * click after solving), EZCAPTCHA_VERIFIED_TEXT (optional: text the page shows once the captcha was accepted),
+ * EZCAPTCHA_BROWSER_ARGS (JSON array of extra Chromium flags), CHROME_PATH (optional: which Chromium).
+ */
+// Users write: import { expect, test } from 'ezcaptcha-plugin/playwright';
+
+// Users write: import { chromiumArgs, findChromium } from 'ezcaptcha-plugin';
+import { chromiumArgs, findChromium } from '../src/index.js';
+import { expect, test } from '../src/integrations/playwright-test.js';
+
+const { executablePath } = await findChromium();
+const extraArgs: string[] = JSON.parse(process.env.EZCAPTCHA_BROWSER_ARGS ?? '[]');
+
+test.use({
+  launchOptions: { executablePath, args: chromiumArgs(extraArgs) },
+  // clientKey defaults to EZCAPTCHA_CLIENT_KEY; the early hook is installed on the context before navigation.
+  ezcaptcha: { detectTimeout: 5_000 },
+});
+
+test('solves the captcha on the page', async ({ page, captcha }) => {
+  await page.goto(process.env.EZCAPTCHA_URL ?? 'https://www.google.com/recaptcha/api2/demo');
+
+  const result = await captcha.solve();
+  expect(result.failed).toBe(0);
+  expect(result.solved).toBeGreaterThan(0);
+
+  const submit = process.env.EZCAPTCHA_SUBMIT;
+  if (submit) await page.click(submit);
+  const verifiedText = process.env.EZCAPTCHA_VERIFIED_TEXT;
+  if (verifiedText) await expect(page.getByText(verifiedText)).toBeVisible();
+});
