@@ -1,4 +1,5 @@
 /** `ezcaptcha detect` and `ezcaptcha solve` on fixture pages, in real Chromium, against the local EzCaptcha server. */
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EzCaptchaServer, startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
@@ -166,6 +167,28 @@ describe('ezcaptcha solve', () => {
     } finally {
       server.setBalance(KEY, 100_000);
     }
+  });
+
+  it('exits 3 when the API is unreachable (closed port), after the client retried', { timeout: 60_000 }, async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const run = await cli(
+      [
+        'solve',
+        site.page('v2-explicit-callback-string').url,
+        '--json',
+        '--api-url',
+        `http://127.0.0.1:${port}`,
+        ...browserFlags,
+      ],
+      env,
+    );
+    expect(run.code).toBe(EXIT.UNREACHABLE);
+    const body = JSON.parse(run.stdout) as SolveJSON;
+    expect(body).toMatchObject({ found: 1, solved: 0, failed: 1 });
+    expect(body.results[0]?.error?.code).toBe('NETWORK');
   });
 
   it('exits 2 without a key, before launching a browser', async () => {
