@@ -1,0 +1,137 @@
+/**
+ * The published typings from a consumer's point of view: a temp project whose node_modules holds only the built
+ * package, puppeteer-core and @types/node (no `puppeteer`, no puppeteer-extra types), compiled by tsc with
+ * `strict` and `skipLibCheck: false`. `page.solveRecaptchas()` must type-check on a puppeteer-core Page through the
+ * opt-in `ezcaptcha-plugin/puppeteer` augmentation, and a wrong call must not.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const DECLARATIONS = ['index.d.ts', 'puppeteer.d.ts'];
+
+/** What a user of puppeteer-core writes after `npm i ezcaptcha-plugin`. */
+const CONSUMER = `import puppeteer, { type Frame, type Page } from 'puppeteer-core';
+import { attach, detect, EzCaptchaPlugin, solveCaptchas, type SolveRecaptchasResult } from 'ezcaptcha-plugin';
+import 'ezcaptcha-plugin/puppeteer';
+
+export async function solveAll(page: Page): Promise<SolveRecaptchasResult> {
+  const result = await page.solveRecaptchas();
+  const found = await page.findRecaptchas();
+  const { solutions } = await page.getRecaptchaSolutions(found.captchas);
+  const { solved } = await page.enterRecaptchaSolutions(solutions);
+  const fromFrame: SolveRecaptchasResult = await (page.mainFrame() as Frame).solveRecaptchas({ force: true });
+  const ids: string[] = solved.map((s) => s.id).concat(fromFrame.solutions.map((s) => s.id));
+  return ids.length > 0 ? result : fromFrame;
+}
+
+export async function standalone(): Promise<number> {
+  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium' });
+  const page = await browser.newPage();
+  await attach(page);
+  const captchas = await detect(page, { timeout: 0 });
+  const { solved } = await solveCaptchas(page, { clientKey: 'key', maxPoints: 100 });
+  const plugin = EzCaptchaPlugin({ clientKey: 'key', solveScoreBased: false });
+  const name: 'ezcaptcha' = plugin.name;
+  return solved + captchas.length + name.length;
+}
+`;
+
+/** The same import with a wrong argument: tsc must reject it, which shows the consumer check can fail. */
+const MISUSE = `import type { Page } from 'puppeteer-core';
+import 'ezcaptcha-plugin/puppeteer';
+
+export async function wrong(page: Page) {
+  return page.solveRecaptchas(123);
+}
+`;
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/** dist/ when it holds declarations at least as new as src/, otherwise a fresh `tsup --dts-only` build into `out`. */
+async function declarationsDir(out: string): Promise<string> {
+  const dist = join(ROOT, 'dist');
+  const built = DECLARATIONS.map((f) => join(dist, f));
+  if (built.every((f) => existsSync(f))) {
+    const oldest = Math.min(...(await Promise.all(built.map(async (f) => (await stat(f)).mtimeMs))));
+    if (oldest >= (await newestMtime(join(ROOT, 'src')))) return dist;
+  }
+  await run(process.execPath, [join(ROOT, 'node_modules/tsup/dist/cli-default.js'), '--dts-only', '--out-dir', out], {
+    cwd: ROOT,
+    timeout: 240_000,
+  });
+  return out;
+}
+
+/** Run tsc in the consumer project, so reported paths are relative to it. */
+async function tsc(project: string, config: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [TSC, '-p', config, '--pretty', 'false'], {
+      cwd: project,
+      timeout: 120_000,
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+describe('published .d.ts from a consumer with only puppeteer-core installed', () => {
+  let project: string;
+
+  beforeAll(async () => {
+    project = await mkdtemp(join(tmpdir(), 'ezcaptcha-types-'));
+    const modules = join(project, 'node_modules');
+    const pkg = join(modules, 'ezcaptcha-plugin');
+    await mkdir(join(modules, '@types'), { recursive: true });
+    await mkdir(pkg);
+    await Promise.all([
+      symlink(join(ROOT, 'node_modules/puppeteer-core'), join(modules, 'puppeteer-core'), 'dir'),
+      symlink(join(ROOT, 'node_modules/@types/node'), join(modules, '@types/node'), 'dir'),
+      copyFile(join(ROOT, 'package.json'), join(pkg, 'package.json')),
+      writeFile(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n'),
+      copyFile(join(import.meta.dirname, 'tsconfig.json'), join(project, 'tsconfig.json')),
+      writeFile(
+        join(project, 'tsconfig.check.json'),
+        JSON.stringify({ extends: './tsconfig.json', files: ['consumer.ts', 'misuse.ts'] }),
+      ),
+      writeFile(join(project, 'consumer.ts'), CONSUMER),
+      writeFile(join(project, 'misuse.ts'), MISUSE),
+    ]);
+    const declarations = await declarationsDir(join(pkg, 'dist'));
+    if (declarations !== join(pkg, 'dist')) await symlink(declarations, join(pkg, 'dist'), 'dir');
+  }, 300_000);
+
+  afterAll(async () => {
+    if (project) await rm(project, { recursive: true, force: true });
+  });
+
+  it('has no full `puppeteer` package to fall back on', () => {
+    expect(existsSync(join(ROOT, 'node_modules/puppeteer'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules/puppeteer'))).toBe(false);
+  });
+
+  // One tsc run over both files (it takes tens of seconds): the only error must be the misuse.
+  it('compiles page.solveRecaptchas() and the root API with skipLibCheck: false, and rejects solveRecaptchas(123)', async () => {
+    const { code, output } = await tsc(project, 'tsconfig.check.json');
+    const errors = output.trim().split('\n');
+    expect(errors.filter((line) => !line.startsWith('misuse.ts('))).toEqual([]);
+    expect(errors).toEqual([expect.stringMatching(/^misuse\.ts\(5,\d+\): error TS2559: /)]);
+    expect(code).not.toBe(0);
+  }, 150_000);
+});
