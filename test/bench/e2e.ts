@@ -37,6 +37,8 @@ export interface E2ERun {
   api: ApiCounts;
   verifiedOk: number;
   verifiedRejected: number;
+  /** Ours only: ms from the call to the first detected / taskCreated / solved / injected event and the last injected. */
+  phases?: { detected: number; firstCreated: number; firstSolved: number; firstInjected: number; lastInjected: number };
   error?: string;
 }
 
@@ -47,6 +49,9 @@ export interface E2ERow {
   wallMedianMs: number;
   /** Median wall time minus the server's solve time. */
   overheadMs: number;
+  /** Runs in which the site verified every captcha, and their median overhead. */
+  completeRuns: number;
+  overheadCompleteMs: number | string;
   found: number;
   createPerCaptcha: number;
   pollsPerCaptcha: number;
@@ -90,20 +95,22 @@ async function solveWith(contender: Contender, page: Page): Promise<{ found: num
     return { found: r.captchas.length, error: r.error ?? undefined };
   }
   const frames = page.frames();
-  const results =
-    contender === 'theirs'
-      ? await (async () => {
-          // The incumbent's documented loop: one frame after the other.
-          const out = [];
-          for (const frame of frames) out.push(await incumbentTarget(page, frame).solveRecaptchas());
-          return out;
-        })()
-      : await Promise.all(frames.map((frame) => incumbentTarget(page, frame).solveRecaptchas()));
-  const errors = results.map((r) => r.error).filter(Boolean);
-  return {
-    found: results.reduce((n, r) => n + r.captchas.length, 0),
-    error: errors.length ? String(errors[0]) : undefined,
+  const found: number[] = [];
+  const errors: string[] = [];
+  const one = async (frame: (typeof frames)[number]) => {
+    const t = performance.now();
+    const r = await incumbentTarget(page, frame).solveRecaptchas();
+    found.push(r.captchas.length);
+    if (r.error)
+      errors.push(`${String(r.error)} after ${Math.round(performance.now() - t)} ms in ${frame.url().slice(0, 80)}`);
   };
+  if (contender === 'theirs') {
+    // The incumbent's documented loop: one frame after the other.
+    for (const frame of frames) await one(frame);
+  } else {
+    await Promise.all(frames.map(one));
+  }
+  return { found: found.reduce((a, b) => a + b, 0), error: errors.length ? errors.join('; ') : undefined };
 }
 
 export async function runE2E(ctx: BenchContext): Promise<{
@@ -127,7 +134,7 @@ export async function runE2E(ctx: BenchContext): Promise<{
     'theirs-parallel': theirsBrowser,
   };
   const runs: E2ERun[] = [];
-  const rounds = ctx.quick ? 1 : 3;
+  const rounds = ctx.quick ? 1 : 4;
   // theirs-parallel (Promise.all over frames, not the documented loop) is opt-in: it hit 30 s protocol timeouts.
   const contenders: Contender[] = ctx.parallelIncumbent ? ['ours', 'theirs', 'theirs-parallel'] : ['ours', 'theirs'];
   try {
@@ -140,8 +147,16 @@ export async function runE2E(ctx: BenchContext): Promise<{
             await scenario.open(page);
             site.resetVerifications();
             const since = Date.now();
+            const marks: Record<string, number[]> = { detected: [], taskCreated: [], solved: [], injected: [] };
+            const listeners = Object.keys(marks).map((name) => {
+              const fn = () => marks[name]?.push(Date.now() - since);
+              ours.plugin.solver.on(name as 'detected', fn);
+              return () => ours.plugin.solver.off(name as 'detected', fn);
+            });
             const t = performance.now();
-            const { found, error } = await solveWith(contender, page);
+            const { found, error } = await solveWith(contender, page).finally(() => {
+              for (const off of listeners) off();
+            });
             const wallMs = performance.now() - t;
             // Pages verify from their callbacks; give the last verification a moment to land.
             await Promise.all(
@@ -159,10 +174,20 @@ export async function runE2E(ctx: BenchContext): Promise<{
               verifiedOk: mine.filter((v) => v.ok).length,
               verifiedRejected: mine.filter((v) => !v.ok).length,
             };
+            if (contender === 'ours') {
+              const first = (name: string) => Math.min(...(marks[name] ?? []));
+              run.phases = {
+                detected: first('detected'),
+                firstCreated: first('taskCreated'),
+                firstSolved: first('solved'),
+                firstInjected: first('injected'),
+                lastInjected: Math.max(...(marks.injected ?? [])),
+              };
+            }
             if (error) run.error = error;
             runs.push(run);
             ctx.log(
-              `e2e ${contender} x${scenario.captchas}: ${run.wallMs} ms, found ${found}, ${run.api.createTask} create / ${run.api.getTaskResult} polls, verified ${run.verifiedOk}/${scenario.captchas}${error ? `, error: ${error}` : ''}`,
+              `e2e ${contender} x${scenario.captchas}: ${run.wallMs} ms${run.phases ? ` ${JSON.stringify(run.phases)}` : ''}, found ${found}, ${run.api.createTask} create / ${run.api.getTaskResult} polls, verified ${run.verifiedOk}/${scenario.captchas}${error ? `, error: ${error}` : ''}`,
             );
           } finally {
             await page.close();
@@ -181,6 +206,7 @@ export async function runE2E(ctx: BenchContext): Promise<{
       const mine = runs.filter((r) => r.contender === contender && r.captchas === n);
       if (!mine.length) continue;
       const wall = median(mine.map((r) => r.wallMs));
+      const complete = mine.filter((r) => r.verifiedOk === n);
       const sum = (f: (r: E2ERun) => number) => mine.reduce((s, r) => s + f(r), 0);
       rows.push({
         contender,
@@ -188,6 +214,8 @@ export async function runE2E(ctx: BenchContext): Promise<{
         runs: mine.length,
         wallMedianMs: round(wall),
         overheadMs: round(wall - E2E_SOLVE_MS),
+        completeRuns: complete.length,
+        overheadCompleteMs: complete.length ? round(median(complete.map((r) => r.wallMs)) - E2E_SOLVE_MS) : 'n/a',
         found: median(mine.map((r) => r.found)),
         createPerCaptcha: round(sum((r) => r.api.createTask) / (n * mine.length), 2),
         pollsPerCaptcha: round(sum((r) => r.api.getTaskResult) / (n * mine.length), 2),

@@ -5,11 +5,64 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { startFixtureSite } from '../../fixtures/site/index.js';
-import { type BenchContext, load, table } from './common.js';
+import { type BenchContext, load, round, table } from './common.js';
 import { runDetection } from './detection.js';
 import { runE2E } from './e2e.js';
 import { runPolling } from './polling.js';
 import { runScale } from './scale.js';
+
+/** The issue's targets, checked against what ran. */
+function targets(results: Record<string, unknown>): { target: string; value: string; met: string }[] {
+  const rows: { target: string; value: string; met: string }[] = [];
+  const det = results.detection as Awaited<ReturnType<typeof runDetection>> | undefined;
+  if (det) {
+    const worst = det.rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    rows.push({
+      target: 'detection ours/theirs <= 0.5 on every page',
+      value: `worst ${worst.ratio} (${worst.page})`,
+      met: det.rows.every((r) => r.ratio <= 0.5) ? 'yes' : 'no',
+    });
+    const more = det.rows.filter((r) => r.theirsOnly.length > 0);
+    rows.push({
+      target: 'no page where the incumbent finds a captcha we miss',
+      value: more.length ? more.map((r) => r.page).join(', ') : 'none',
+      met: more.length ? 'no' : 'yes',
+    });
+  }
+  const e2e = results.e2e as Awaited<ReturnType<typeof runE2E>> | undefined;
+  if (e2e) {
+    for (const n of [1, 3, 6]) {
+      const o = e2e.rows.find((r) => r.contender === 'ours' && r.captchas === n);
+      const t = e2e.rows.find((r) => r.contender === 'theirs' && r.captchas === n);
+      if (!o || !t) continue;
+      const tc = typeof t.overheadCompleteMs === 'number' ? `${t.overheadCompleteMs} ms` : 'n/a';
+      rows.push({
+        target: `e2e overhead ours <= half of theirs (${n} captcha${n > 1 ? 's' : ''})`,
+        value: `${o.overheadMs} vs ${t.overheadMs} ms (ratio ${round(o.overheadMs / t.overheadMs, 2)}); theirs complete runs ${t.completeRuns}/${t.runs}: ${tc}`,
+        met: o.overheadMs <= t.overheadMs / 2 ? 'yes' : 'no',
+      });
+    }
+    const ours = e2e.runs.filter((r) => r.contender === 'ours');
+    const creates = ours.reduce((n, r) => n + r.api.createTask, 0);
+    const found = ours.reduce((n, r) => n + r.found, 0);
+    const captchas = ours.reduce((n, r) => n + r.captchas, 0);
+    rows.push({
+      target: 'exactly one createTask per captcha (ours, e2e)',
+      value: `${creates} createTask for ${found} found / ${captchas} present`,
+      met: creates === captchas && found === captchas ? 'yes' : 'no',
+    });
+  }
+  const scale = results.scale as Awaited<ReturnType<typeof runScale>> | undefined;
+  if (scale) {
+    const bad = scale.rows.filter((r) => r.createTask !== r.captchas);
+    rows.push({
+      target: 'exactly one createTask per captcha (ours, scale)',
+      value: scale.rows.map((r) => `${r.createTask}/${r.captchas}`).join(', '),
+      met: bad.length ? 'no' : 'yes',
+    });
+  }
+  return rows;
+}
 
 const SECTIONS = ['detection', 'e2e', 'scale', 'polling'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -89,6 +142,8 @@ try {
 } finally {
   await site.close();
 }
+out.targets = targets(out);
+console.log(table('Targets (issue 8)', out.targets as object[]));
 out.finishedAt = new Date().toISOString();
 out.loadAtEnd = loadavg();
 await mkdir('bench-results', { recursive: true });

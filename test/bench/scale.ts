@@ -10,6 +10,7 @@ import {
   KEYS,
   launchOurs,
   load,
+  median,
   OURS_KEY,
   openComposedPage,
   round,
@@ -35,6 +36,12 @@ export interface ScaleRow {
   peakNodeRssMiB: number;
   peakBrowserRssMiB: number;
   openPagesMs: number;
+  /** Median time from the solve call to each createTask (detection and queueing). */
+  toCreateMedianMs: number;
+  /** Median createTask -> token received (polling). */
+  pollMedianMs: number;
+  /** Median token received -> injected and verified in the page. */
+  injectMedianMs: number;
   load: string;
 }
 
@@ -45,9 +52,9 @@ export async function runScale(ctx: BenchContext): Promise<{
   pollIntervalMs: string;
 }> {
   const { site } = ctx;
-  const sizes = ctx.quick ? [1, 5] : [1, 5, 10, 20];
+  const sizes = ctx.quick ? [1, 3] : [1, 5, 10, 20];
   const server = await startEzCaptchaServer({ keys: KEYS, solveTimeMs: SCALE_SOLVE_MS });
-  const { browser } = await launchOurs(site, { clientKey: OURS_KEY, apiURL: server.url });
+  const { browser, plugin } = await launchOurs(site, { clientKey: OURS_KEY, apiURL: server.url });
   const rows: ScaleRow[] = [];
   try {
     for (const size of sizes) {
@@ -60,6 +67,15 @@ export async function runScale(ctx: BenchContext): Promise<{
       const openPagesMs = performance.now() - t0;
       site.resetVerifications();
       const since = Date.now();
+      const created = new Map<string, number>();
+      const solvedAt = new Map<string, number>();
+      const injectedAt = new Map<string, number>();
+      const onCreated = (e: { taskId: string }) => created.set(e.taskId, Date.now());
+      const onSolved = (e: { taskId: string }) => solvedAt.set(e.taskId, Date.now());
+      const onInjected = (e: { taskId: string }) => injectedAt.set(e.taskId, Date.now());
+      plugin.solver.on('taskCreated', onCreated);
+      plugin.solver.on('solved', onSolved);
+      plugin.solver.on('injected', onInjected);
       const t = performance.now();
       const results = await Promise.all(
         pages.map((p) =>
@@ -67,6 +83,14 @@ export async function runScale(ctx: BenchContext): Promise<{
         ),
       );
       const wallMs = performance.now() - t;
+      plugin.solver.off('taskCreated', onCreated);
+      plugin.solver.off('solved', onSolved);
+      plugin.solver.off('injected', onInjected);
+      const ids = [...created.keys()];
+      const gap = (a: Map<string, number>, b: Map<string, number>) =>
+        round(
+          median(ids.filter((id) => a.has(id) && b.has(id)).map((id) => (b.get(id) as number) - (a.get(id) as number))),
+        );
       const expect = verificationsPerPage(frames);
       await Promise.all(
         [...expect].map(([name, n]) =>
@@ -91,6 +115,9 @@ export async function runScale(ctx: BenchContext): Promise<{
         peakNodeRssMiB: round(peaks.nodeMiB),
         peakBrowserRssMiB: round(peaks.browserMiB),
         openPagesMs: round(openPagesMs),
+        toCreateMedianMs: round(median(ids.map((id) => (created.get(id) as number) - since))),
+        pollMedianMs: gap(created, solvedAt),
+        injectMedianMs: gap(solvedAt, injectedAt),
         load: load(),
       };
       rows.push(row);
