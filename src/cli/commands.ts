@@ -9,11 +9,14 @@ import {
 } from '../api/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
 import { attach } from '../hook/index.js';
-import { type CaptchaSolveResult, CaptchaSolver, type SolverEvent } from '../solve/index.js';
-import { type BrowserSession, type DriverName, openBrowser } from './browser.js';
+import { type CaptchaSolveResult, CaptchaSolver, type SolveResult, type SolverEvent } from '../solve/index.js';
+import { type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
 import { CliError, EXIT, type ExitCode, isUnreachableCode, withCode } from './errors.js';
 import { formatDuration, type Output, renderTable, shorten } from './output.js';
 import { type SubmitOutcome, submitAfterSolve } from './submit.js';
+
+/** Longest wait for requests started by page callbacks after a solve (busy pages may never go quiet). */
+const CALLBACK_SETTLE_MS = 2_000;
 
 /** 10,000 points = 1 USD. */
 export const POINTS_PER_USD = 10_000;
@@ -228,7 +231,16 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
         },
   });
   return withPage(url, options, async ({ page }): Promise<ExitCode> => {
-    const result = await solver.solve(page);
+    // Page callbacks run during the solve and often post the token (fetch, form submit): let those requests finish
+    // before the browser closes, or the site never sees the token.
+    const network = watchNetwork(page);
+    let result: SolveResult;
+    try {
+      result = await solver.solve(page);
+      if (result.solved > 0) await network.settled(500, Math.min(options.navigationTimeout, CALLBACK_SETTLE_MS));
+    } finally {
+      network.stop();
+    }
     let submit: SubmitOutcome | undefined;
     if (options.submit && result.solved > 0) {
       submit = await submitAfterSolve(page, result.results, {

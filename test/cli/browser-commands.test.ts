@@ -109,6 +109,16 @@ describe('ezcaptcha solve', () => {
     expect(run.stderr).toMatch(/task \S+ created \(ReCaptchaV2TaskProxyless, 6 points\)/);
   });
 
+  it('solves Arkose FunCaptcha; the site has verified the token when the command returns', async () => {
+    const page = site.page('funcaptcha');
+    site.resetVerifications();
+    const run = await cli(['solve', page.url, '--poll-interval', '50', ...browserFlags], env);
+    expect(run.code).toBe(EXIT.OK);
+    expect(run.stdout).toMatch(/funcaptcha\s+no\s+FuncaptchaTaskProxyless\s+solved/);
+    // The browser is closed by now: the verification must already be on record, not merely on its way.
+    expect(site.verifications.filter((v) => v.page === 'funcaptcha').map((v) => v.ok)).toEqual([true]);
+  });
+
   it('--submit posts the form that holds a checkbox; the site accepts the token', async () => {
     const page = site.page('v2-checkbox');
     site.resetVerifications();
