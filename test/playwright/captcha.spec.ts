@@ -1,6 +1,6 @@
 /** The Playwright Test fixture as a user writes it: `captcha.detect()` and `captcha.solve()` in a test. */
 import { expect, test } from '../../src/integrations/playwright-test.js';
-import { fixturePage } from './env.js';
+import { fixturePage, readRun } from './env.js';
 
 test('captcha.detect() reports the checkbox and captcha.solve() gets the form post accepted', async ({
   page,
@@ -33,4 +33,15 @@ test('captcha.solve() gives two widgets outside a form their own tokens', async 
   expect(new Set(tokens).size).toBe(2);
 
   await expect(page.locator('#fixture-result')).toHaveText(target.verifiedText);
+});
+
+test.describe('with test.use() overriding the ezcaptcha option', () => {
+  test.use({ ezcaptcha: { apiURL: readRun().apiURL, pollInterval: 50, kinds: { checkbox: false } } });
+
+  test('a disabled kind is skipped and no task is created', async ({ page, captcha }) => {
+    await page.goto(fixturePage('v2-checkbox').url);
+    const result = await captcha.solve();
+    expect(result).toMatchObject({ solved: 0, failed: 0, skipped: 1, pointsSpent: 0 });
+    expect(result.results.map((r) => [r.skipped, r.taskId])).toEqual([['kind-disabled', undefined]]);
+  });
 });
