@@ -1,6 +1,7 @@
 /** Runs an example as a user would (`tsx examples/<file>`), as a child process with its own environment. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,13 +12,20 @@ export interface RunResult {
   ms: number;
 }
 
+// Each example launches its own Chromium: a few at a time keeps a 2-core machine responsive.
+const limit = pLimit(3);
+
 /** `node --import tsx <file> ...args` in the repo root; never rejects, the exit code is in the result. */
 export function runExample(
   file: string,
   args: string[],
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 90_000,
 ): Promise<RunResult> {
+  return limit(() => run(file, args, env, timeoutMs));
+}
+
+function run(file: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
