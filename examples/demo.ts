@@ -49,6 +49,8 @@ interface DemoOptions {
   only: string[];
   /** Real mode: pages to open instead of the fixture site. */
   urls: string[];
+  /** Real mode: extra Chromium flags (EZCAPTCHA_BROWSER_ARGS, a JSON array), e.g. a proxy. */
+  browserArgs: string[];
   submit?: string;
   apiURL?: string;
   clientKey?: string;
@@ -67,7 +69,10 @@ const USAGE = `Usage: npm run demo -- [options]
   --submit <selector>  real mode: element to click after solving
   --api-url <url>      real mode: API base URL (default https://api.ez-captcha.com)
   --client-key <key>   real mode: EzCaptcha client key (default: EZCAPTCHA_CLIENT_KEY)
-  --help               this text`;
+  --help               this text
+
+Env: EZCAPTCHA_CLIENT_KEY, EZCAPTCHA_API_URL, EZCAPTCHA_BROWSER_ARGS (real mode: JSON array of Chromium flags),
+CHROME_PATH (which Chromium), DEBUG=ezcaptcha:* (logs).`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -115,7 +120,23 @@ function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): De
     submit: values.submit,
     apiURL: real ? (values['api-url'] ?? env.EZCAPTCHA_API_URL) : undefined,
     clientKey: real ? clientKey : undefined,
+    browserArgs: real ? browserArgsFrom(env) : [],
   };
+}
+
+function browserArgsFrom(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.EZCAPTCHA_BROWSER_ARGS;
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) {
+    throw new DemoUsageError('EZCAPTCHA_BROWSER_ARGS must be a JSON array of strings, e.g. ["--proxy-server=..."].');
+  }
+  return parsed;
 }
 
 function parse(argv: string[]) {
@@ -349,7 +370,7 @@ async function runDemo(options: DemoOptions): Promise<DemoReport> {
     timeout: real ? 180_000 : 60_000,
   });
   log('fixtures up after %d ms', Math.round(performance.now()));
-  const browser = await launch(options, plugin, site?.browserArgs ?? []);
+  const browser = await launch(options, plugin, site?.browserArgs ?? options.browserArgs);
   log('browser up after %d ms', Math.round(performance.now()));
   const expectedCaptchas = targets.reduce((n, t) => n + (t.fixture?.captchas.length ?? 0), 0);
   const progress = process.stdout.isTTY && !options.json ? progressFor(plugin, expectedCaptchas, targets.length) : null;

@@ -141,6 +141,36 @@ describe('npm run demo', () => {
     expect(report.summary.points).toBeGreaterThan(0);
   });
 
+  it.concurrent('--url runs one page against the API it is given, with puppeteer, without echoing the key', async ({
+    expect,
+  }) => {
+    const page = site.page('v2-explicit-callback-string');
+    const run = await runExample(
+      'examples/demo.ts',
+      [
+        '--url',
+        page.url,
+        '--api-url',
+        server.url,
+        '--client-key',
+        KEY,
+        '--driver',
+        'puppeteer',
+        '--poll',
+        '100',
+        '--json',
+      ],
+      { EZCAPTCHA_BROWSER_ARGS: JSON.stringify(site.browserArgs) },
+    );
+    expect(run.code, describeRun(run)).toBe(0);
+    const report = JSON.parse(run.stdout) as DemoJSON;
+    expect(report).toMatchObject({ mode: 'real', driver: 'puppeteer', ok: true });
+    expect(report.rows).toMatchObject([{ page: page.url, kind: 'checkbox', solved: true, verified: true }]);
+    const [verification] = await site.waitForVerification(page.name);
+    expect(verification?.ok).toBe(true);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+  });
+
   it.concurrent('refuses an unknown driver with exit code 2 and says what to pass', async ({ expect }) => {
     const run = await runExample('examples/demo.ts', ['--driver', 'firefox'], {});
     expect(run.code, describeRun(run)).toBe(2);
