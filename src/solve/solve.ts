@@ -50,8 +50,18 @@ export function frameAt(page: DriverPage, framePath: readonly number[]): DriverF
   return frame;
 }
 
+/** Driver messages that mean the document or frame went away under us. */
+const GONE =
+  /frame (was|got) detached|detached frame|execution context was destroyed|cannot find context|target closed/i;
+
 function errorInfo(error: unknown): { code: string; message: string } {
   if (error instanceof EzCaptchaError) return { code: error.code, message: error.message };
+  if (error instanceof Error && !('code' in error) && GONE.test(error.message)) {
+    return {
+      code: /context/i.test(error.message) ? 'NAVIGATED' : 'FRAME_DETACHED',
+      message: error.message.split('\n')[0]!,
+    };
+  }
   if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
   return { code: 'ERROR', message: String(error) };
 }
@@ -220,6 +230,8 @@ export class CaptchaSolver extends SolverEvents {
     captcha: DetectedCaptcha,
     solution: Pick<TaskSolution, 'token' | 'readyAt' | 'taskId'>,
     documentId?: number,
+    /** The frame seen when the task was created; a path alone could point at another frame after a removal. */
+    knownFrame?: DriverFrame,
   ): Promise<InjectOutcome> {
     const page = toDriverPage(target);
     if (page.isClosed()) throw codeError('PAGE_CLOSED', 'The page closed before the token could be injected.');
@@ -229,7 +241,7 @@ export class CaptchaSolver extends SolverEvents {
         'The token is older than 120 s and would be rejected; solve again (force: true).',
       );
     }
-    const frame = frameAt(page, captcha.framePath);
+    const frame = knownFrame ?? frameAt(page, captcha.framePath);
     if (!frame || frame.isDetached()) {
       throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone (detached or navigated).');
     }
@@ -361,7 +373,7 @@ export class CaptchaSolver extends SolverEvents {
       result.taskId = solved.taskId;
       result.token = solved.token;
       signal.throwIfAborted();
-      result.injection = await this.enterSolution(page, captcha, solved, documentId);
+      result.injection = await this.enterSolution(page, captcha, solved, documentId, frame);
       result.isSolved = true;
       result.solvedAt = new Date();
       result.expiresAt = new Date(solved.readyAt + TOKEN_LIFETIME_MS);
