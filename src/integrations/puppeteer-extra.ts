@@ -126,6 +126,16 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
     }
   }
 
+  // playwright-extra's launchPersistentContext() fires neither onBrowser nor onPageCreated for its first page.
+  override async afterLaunch(browserOrContext: unknown): Promise<void> {
+    try {
+      const pages = await (browserOrContext as { pages(): unknown[] | Promise<unknown[]> }).pages();
+      for (const page of pages) this.#addMethods(page);
+    } catch (error) {
+      log('could not list pages after launch: %s', (error as Error).message);
+    }
+  }
+
   #addMethods(page: unknown): void {
     if (typeof page !== 'object' || page === null || this.#patched.has(page)) return;
     this.#patched.add(page);
