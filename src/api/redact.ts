@@ -5,9 +5,15 @@
 const REDACTED = '[redacted]';
 const SECRET_FIELDS = new Set(['clientkey', 'proxy']);
 
+/**
+ * Shorter keys are not real EzCaptcha keys (those are 32 characters); replacing them would shred ordinary text and
+ * tokens (a one-letter test key matches inside every token), so only keys of this length or more are replaced.
+ */
+export const MIN_SCRUB_LENGTH = 6;
+
 /** Replaces every occurrence of `secret` in `text`. */
 export function scrub(text: string, secret: string): string {
-  return secret !== '' && text.includes(secret) ? text.split(secret).join(REDACTED) : text;
+  return secret.length >= MIN_SCRUB_LENGTH && text.includes(secret) ? text.split(secret).join(REDACTED) : text;
 }
 
 /**
