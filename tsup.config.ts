@@ -5,6 +5,8 @@ export default defineConfig({
     index: 'src/index.ts',
     playwright: 'src/integrations/playwright-test.ts',
     puppeteer: 'src/integrations/puppeteer-augment.ts',
+    crawlee: 'src/integrations/crawlee.ts',
+    cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } },
