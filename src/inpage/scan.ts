@@ -385,8 +385,9 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   const grecaptcha = own(window, 'grecaptcha');
   const g = rc.globals;
   g.cfg = cfg !== undefined && cfg !== null;
-  // The early hook defines `grecaptcha` as an accessor (not read here): presence is enough.
-  g.grecaptcha = (grecaptcha !== undefined && grecaptcha !== null) || hasOwn(window, 'grecaptcha');
+  // The early hook defines `grecaptcha` as an accessor (not read here), so with the hook in place an own property
+  // proves nothing; without it, presence is enough.
+  g.grecaptcha = (grecaptcha !== undefined && grecaptcha !== null) || (!hook && hasOwn(window, 'grecaptcha'));
   g.enterpriseNamespace = own(grecaptcha, 'enterprise') !== undefined;
   g.clientFlag = own(window, '__google_recaptcha_client') === true;
   const api = cap(own(window, '__recaptcha_api'), 500);
