@@ -236,10 +236,18 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Which verification belongs to which detected captcha: the widget of the expected captcha with that sitekey. */
-function siteVerdict(target: Target, result: CaptchaSolveResult, verifications: Verification[]): boolean {
+/**
+ * The site's verdict on one detected captcha: the verifications of the expected widget with that sitekey. Returns
+ * the site's reason when it refused the token, or that none arrived.
+ */
+function siteVerdict(target: Target, result: CaptchaSolveResult, verifications: Verification[]): true | string {
   const expected = target.fixture?.captchas.find((c) => c.sitekey === result.captcha.sitekey);
-  return verifications.some((v) => v.ok && (expected === undefined || v.widget === expected.widget));
+  const mine = verifications.filter((v) => expected === undefined || v.widget === expected.widget);
+  if (mine.some((v) => v.ok)) return true;
+  const refused = mine.find((v) => !v.ok);
+  return refused
+    ? `the site refused the token: ${refused.reason ?? 'no reason given'}`
+    : 'no verification reached the site';
 }
 
 async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite | undefined): Promise<DemoRow[]> {
@@ -265,7 +273,8 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
     const needsSubmit = results.some(
       (r) => r.isSolved && (r.captcha.kind === 'score' || r.injection?.callback !== 'called'),
     );
-    if (needsSubmit && target.submit) await page.click(target.submit);
+    // With --url the user named the button, so it is pressed whatever the callbacks did.
+    if (target.submit && (needsSubmit || !site)) await page.click(target.submit);
     let verifications: Verification[] = [];
     if (site && target.fixture) {
       const expected = target.fixture.captchas.length;
@@ -277,17 +286,25 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
       }
       log('%s: verifications after %d ms: %o', target.name, Date.now() - t0, verifications);
     }
-    const rows: DemoRow[] = results.map((r) => ({
-      page: target.name,
-      kind: r.captcha.kind,
-      enterprise: r.captcha.enterprise,
-      taskType: r.taskType,
-      points: r.taskId ? r.points : 0,
-      durationMs: r.duration,
-      solved: r.isSolved,
-      verified: r.isSolved && (site ? siteVerdict(target, r, verifications) : r.injection?.verified === true),
-      error: r.error ? `${r.error.code}: ${r.error.message}` : r.skipped ? `skipped: ${r.skipped}` : undefined,
-    }));
+    const rows: DemoRow[] = results.map((r) => {
+      const verdict = !r.isSolved
+        ? 'not solved'
+        : site
+          ? siteVerdict(target, r, verifications)
+          : r.injection?.verified === true || 'the widget does not report the token';
+      const error = r.error ? `${r.error.code}: ${r.error.message}` : r.skipped ? `skipped: ${r.skipped}` : undefined;
+      return {
+        page: target.name,
+        kind: r.captcha.kind,
+        enterprise: r.captcha.enterprise,
+        taskType: r.taskType,
+        points: r.taskId ? r.points : 0,
+        durationMs: r.duration,
+        solved: r.isSolved,
+        verified: verdict === true,
+        error: error ?? (verdict === true ? undefined : verdict),
+      };
+    });
     // Captchas the site has but detection missed count as failures.
     for (const missing of (target.fixture?.captchas ?? []).slice(rows.length)) {
       rows.push({
@@ -412,7 +429,8 @@ async function runDemo(options: DemoOptions): Promise<DemoReport> {
   }
 }
 
-function cell(value: string, width: number): string {
+function cell(raw: string, width: number): string {
+  const value = raw.replace(/\s+/g, ' ');
   return value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width);
 }
 
@@ -425,7 +443,7 @@ function formatReport(report: DemoReport): string {
     r.taskType,
     String(r.points),
     r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`,
-    r.verified ? 'yes' : r.solved ? 'no (solved)' : `no: ${r.error ?? 'not solved'}`,
+    r.verified ? 'yes' : `no: ${r.error ?? 'not solved'}`,
   ]);
   const widths = headers.map((h, i) =>
     Math.min(i === 6 ? 60 : 40, Math.max(h.length, ...body.map((row) => (row[i] ?? '').length))),
@@ -471,3 +489,5 @@ process.exitCode = await main().catch((error: unknown) => {
   process.stderr.write(`demo failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
   return 1;
 });
+// Everything is closed by now; should a browser or socket linger anyway, do not keep the terminal waiting.
+setTimeout(() => process.exit(), 5_000).unref();
