@@ -2,7 +2,13 @@
  * Turns per-frame evidence (in-page scans, vendor frame URLs, network findings) into DetectedCaptcha objects:
  * one per widget, reported in the frame that renders it.
  */
-import type { ArkoseWidgetEvidence, Candidate, FrameScan, RecaptchaWidgetEvidence } from '../inpage/scan.js';
+import {
+  type ArkoseWidgetEvidence,
+  type Candidate,
+  emptyFrameScan,
+  type FrameScan,
+  type RecaptchaWidgetEvidence,
+} from '../inpage/scan.js';
 import type { FrameNode } from './frames.js';
 import { buildTask, DEFAULT_ARKOSE_API, type TaskTypeOptions } from './task.js';
 import type { DetectedCaptcha } from './types.js';
@@ -272,29 +278,7 @@ function emptyRecaptchaEvidence(): RecaptchaWidgetEvidence {
 }
 
 function emptyScan(url: string): FrameScan {
-  return {
-    url,
-    readyState: 'unknown',
-    iframeCount: 0,
-    hook: false,
-    recaptcha: {
-      loaders: [],
-      globals: {
-        cfg: false,
-        grecaptcha: false,
-        enterpriseNamespace: false,
-        clientFlag: false,
-        cfgEnterprise: false,
-        renderModes: [],
-        clientCount: 0,
-      },
-      widgets: [],
-      executes: [],
-      inlineActions: [],
-    },
-    arkose: { loaders: [], widgets: [], keyless: [] },
-    notes: [],
-  };
+  return emptyFrameScan(url, 'unknown');
 }
 
 /**

@@ -732,11 +732,11 @@ function scanArkose(scan: FrameScan, hook: HookStore | undefined): void {
   ak.widgets.push(...byKey.values());
 }
 
-/** Scan this frame's document. Pure read: no DOM writes, no page callbacks, no getters. */
-export function scanFrame(options: ScanOptions = {}): FrameScan {
-  const scan: FrameScan = {
-    url: '',
-    readyState: '',
+/** A scan with nothing found (also what Node reports for a frame it could not read). */
+export function emptyFrameScan(url: string, readyState: string): FrameScan {
+  return {
+    url,
+    readyState,
     iframeCount: 0,
     hook: false,
     recaptcha: {
@@ -757,6 +757,11 @@ export function scanFrame(options: ScanOptions = {}): FrameScan {
     arkose: { loaders: [], widgets: [], keyless: [] },
     notes: [],
   };
+}
+
+/** Scan this frame's document. Pure read: no DOM writes, no page callbacks, no getters. */
+export function scanFrame(options: ScanOptions = {}): FrameScan {
+  const scan = emptyFrameScan('', '');
   try {
     scan.url = cap(location.href, 4000) ?? '';
     scan.readyState = document.readyState;
