@@ -36,7 +36,7 @@ try {
 
   const { captchas, solved, error } = await page.solveRecaptchas();
   console.log(`found ${captchas.length} captcha(s), solved ${solved.filter((s) => s.isSolved).length}`);
-  if (error) throw new Error(error);
+  if (error) console.error(`first error: ${error}`);
 
   if (values.submit) {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(values.submit)]);
