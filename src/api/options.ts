@@ -120,6 +120,12 @@ export function checkClientKey(value: unknown): string {
       { option: 'clientKey' },
     );
   }
+  if (/\s/.test(value)) {
+    throw new InvalidOptionsError(
+      `clientKey contains whitespace; EzCaptcha keys have none, so it was probably pasted with extra text. ${fix}`,
+      { option: 'clientKey' },
+    );
+  }
   if (!/^[\x20-\x7e]+$/.test(value)) {
     throw new InvalidOptionsError(
       `clientKey contains characters that are not printable ASCII (control characters, newlines or non-ASCII). ${fix}`,

@@ -49,6 +49,18 @@ interface HookRecords {
   tokens?: Array<{ sitekey: string; action?: string; token: string; enterprise: boolean }>;
 }
 
+// Reflect.apply, not fn.call/apply: the page may have redefined Function.prototype.call.
+const apply = Reflect.apply;
+
+/** instanceof runs page code on a Proxy (getPrototypeOf trap); a throwing trap means "not a DOM node". */
+function isInstance(value: unknown, ctor: unknown): boolean {
+  try {
+    return typeof ctor === 'function' && value instanceof (ctor as new () => unknown);
+  } catch {
+    return false;
+  }
+}
+
 function isObject(value: unknown): value is AnyRecord {
   return typeof value === 'object' && value !== null;
 }
@@ -61,13 +73,24 @@ function read(target: unknown, key: PropertyKey): unknown {
   }
 }
 
+/** An own data property, never a getter or a value inherited from a (possibly polluted) prototype. */
+function ownValue(target: unknown, key: string): unknown {
+  if (!isObject(target)) return undefined;
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Depth-first, cycle-safe search for the render parameters object (the one holding `sitekey`). */
 function findParams(root: unknown): AnyRecord | undefined {
   const seen = new WeakSet<object>();
   const walk = (node: unknown, depth: number): AnyRecord | undefined => {
-    if (!isObject(node) || depth > MAX_DEPTH || seen.has(node) || node instanceof Node) return undefined;
+    if (!isObject(node) || depth > MAX_DEPTH || seen.has(node) || isInstance(node, Node)) return undefined;
     seen.add(node);
-    if (typeof read(node, 'sitekey') === 'string') return node;
+    if (typeof ownValue(node, 'sitekey') === 'string') return node;
     let keys: string[] = [];
     try {
       keys = Object.keys(node);
@@ -75,7 +98,7 @@ function findParams(root: unknown): AnyRecord | undefined {
       return undefined;
     }
     for (const key of keys) {
-      const found = walk(read(node, key), depth + 1);
+      const found = walk(ownValue(node, key), depth + 1);
       if (found) return found;
     }
     return undefined;
@@ -90,8 +113,8 @@ function findElements(root: unknown): Element[] {
   const walk = (node: unknown, depth: number) => {
     if (!isObject(node) || depth > MAX_DEPTH || seen.has(node)) return;
     seen.add(node);
-    if (node instanceof Element) {
-      out.push(node);
+    if (isInstance(node, Element)) {
+      out.push(node as unknown as Element);
       return;
     }
     let keys: string[] = [];
@@ -100,7 +123,7 @@ function findElements(root: unknown): Element[] {
     } catch {
       return;
     }
-    for (const key of keys) walk(read(node, key), depth + 1);
+    for (const key of keys) walk(ownValue(node, key), depth + 1);
   };
   walk(root, 0);
   return out;
@@ -115,7 +138,7 @@ function clientFor(request: InjectRequest): unknown {
   }
   for (const key of Object.keys(clients)) {
     const client = read(clients, key);
-    if (read(findParams(client), 'sitekey') === request.sitekey) return client;
+    if (ownValue(findParams(client), 'sitekey') === request.sitekey) return client;
   }
   return undefined;
 }
@@ -159,7 +182,7 @@ function patchGetResponse(request: InjectRequest): boolean {
       const wrapped = function (this: unknown, ...args: unknown[]) {
         const key = args[0] === undefined ? 'default' : String(args[0]);
         const token = table.get(key);
-        return token ?? (original as Fn).apply(this, args);
+        return token ?? apply(original as Fn, this, args);
       };
       Object.defineProperty(wrapped, PATCH_KEY, { value: table });
       try {
@@ -188,7 +211,7 @@ function resolvePath(path: string): unknown {
 }
 
 async function callWithTimeout(fn: Fn, token: string, timeout: number): Promise<CallbackOutcome> {
-  const result = fn.call(window, token);
+  const result = apply(fn, window, [token]);
   if (isObject(result) && typeof read(result, 'then') === 'function') {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<CallbackOutcome>((resolve) => {
@@ -216,7 +239,7 @@ async function injectRecaptcha(request: InjectRequest, outcome: InjectOutcome): 
   const render = hook?.renders?.find(
     (r) =>
       (request.widgetId !== undefined && r.widgetId === request.widgetId) ||
-      read(r.params, 'sitekey') === request.sitekey,
+      ownValue(r.params, 'sitekey') === request.sitekey,
   );
   const targets: Element[] = textareaFor(request, elements);
   for (const selector of request.responseSelectors ?? []) {
@@ -249,8 +272,8 @@ async function injectRecaptcha(request: InjectRequest, outcome: InjectOutcome): 
     }
   }
 
-  const promiseCallback = read(params, 'promise-callback');
-  let callback: unknown = read(params, 'callback') ?? read(render?.params, 'callback');
+  const promiseCallback = ownValue(params, 'promise-callback');
+  let callback: unknown = ownValue(params, 'callback') ?? ownValue(render?.params, 'callback');
   if (callback === undefined) {
     for (const element of elements) {
       const name = element.getAttribute('data-callback');
@@ -282,7 +305,7 @@ async function injectRecaptcha(request: InjectRequest, outcome: InjectOutcome): 
   let reported: unknown;
   try {
     const getResponse = read(api, 'getResponse');
-    if (typeof getResponse === 'function') reported = (getResponse as Fn).call(api, request.widgetId ?? 0);
+    if (typeof getResponse === 'function') reported = apply(getResponse as Fn, api, [request.widgetId ?? 0]);
   } catch {
     reported = undefined;
   }
@@ -315,7 +338,7 @@ async function injectFuncaptcha(request: InjectRequest, outcome: InjectOutcome):
     if (typeof record.onCompleted !== 'function') continue;
     try {
       outcome.callback = await callWithTimeout(
-        (token) => (record.onCompleted as Fn).call(window, { token }),
+        (token) => apply(record.onCompleted as Fn, window, [{ token }]),
         request.token,
         timeout,
       );

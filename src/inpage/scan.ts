@@ -125,12 +125,27 @@ const ANCHOR_PATH = /\/recaptcha\/(api2|enterprise)\/anchor\/?$/;
 const BFRAME_PATH = /\/recaptcha\/(api2|enterprise)\/bframe\/?$/;
 const LOADER_PATH = /\/recaptcha\/(api|enterprise)\.js$/;
 const SITEKEY = /^[\w-]{20,80}$/;
+/** The shape of a real reCAPTCHA site key: junk in a hostile cfg must not become a task. */
+const RECAPTCHA_SITEKEY = /^6L[\w-]{38}$/;
 const MAX_STRING = 8192;
 const MAX_NODES = 5000;
 
 function cap(value: unknown, max = MAX_STRING): string | undefined {
   if (typeof value !== 'string') return undefined;
   return value.length > max ? value.slice(0, max) : value;
+}
+
+/** A JSON string literal built by hand: the page may have replaced JSON. */
+function jsonQuote(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const ch = text[i]!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (code < 0x20 || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
 }
 
 /** Reads an own data property without ever running a getter or a Proxy trap we cannot survive. */
@@ -292,8 +307,9 @@ function walkClient(client: unknown, maxDepth: number): ClientInfo {
     if (seen.has(value) || isWindowLike(value)) return;
     seen.add(value);
     const sitekey = own(value, 'sitekey');
-    if (typeof sitekey === 'string' && !info.params) {
-      const params: Record<string, unknown> = {};
+    if (typeof sitekey === 'string' && RECAPTCHA_SITEKEY.test(sitekey) && !info.params) {
+      // No prototype: a polluted Object.prototype must not supply missing params such as `action`.
+      const params: Record<string, unknown> = Object.create(null);
       for (const key of ownKeys(value)) params[key] = own(value, key);
       info.params = params;
       if ('promise-callback' in params && params['promise-callback'] !== undefined) info.promiseCallback = true;
@@ -395,10 +411,13 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   g.cfgEnterprise = Array.isArray(own(cfg, 'enterprise')) && (own(cfg, 'enterprise') as unknown[]).length > 0;
   const renderModes = own(cfg, 'render');
   if (Array.isArray(renderModes)) {
-    g.renderModes = renderModes
-      .slice(0, 20)
-      .map((m) => cap(m, 200))
-      .filter((m): m is string => !!m);
+    // Plain loop: the page may have redefined Array.prototype.map and friends.
+    const modes: string[] = [];
+    for (let i = 0; i < renderModes.length && i < 20; i++) {
+      const mode = cap(own(renderModes, i), 200);
+      if (mode) modes[modes.length] = mode;
+    }
+    g.renderModes = modes;
   }
 
   // Anchor and challenge iframes.
@@ -598,6 +617,21 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   }
 
   for (const entry of widgets) {
+    const { w } = entry;
+    if (
+      w.widgetId === undefined &&
+      !w.anchorURL &&
+      w.sitekeys.length > 0 &&
+      widgets.some(
+        (other) =>
+          other !== entry &&
+          other.w.widgetId !== undefined &&
+          other.w.sitekeys.some((c) => w.sitekeys.some((mine) => mine.value === c.value)),
+      )
+    ) {
+      scan.notes.push('a second element for a widget the cfg already describes was merged into it');
+      continue;
+    }
     if (entry.w.sitekeys.length === 0 && !entry.w.anchorURL) {
       scan.notes.push(`reCAPTCHA element without a sitekey (${entry.w.sources.join(', ') || 'container'}) skipped`);
       continue;
@@ -726,7 +760,7 @@ function scanArkose(scan: FrameScan, hook: HookStore | undefined): void {
     if (typeof data === 'string' && data) w.data = cap(data);
     else if (data && typeof data === 'object') {
       const blob = own(data, 'blob');
-      if (typeof blob === 'string') w.data = JSON.stringify({ blob: cap(blob) });
+      if (typeof blob === 'string') w.data = `{"blob":${jsonQuote(cap(blob) ?? '')}}`;
     }
   }
   ak.widgets.push(...byKey.values());

@@ -73,10 +73,13 @@ function errorInfo(error: unknown): { code: string; message: string } {
 export class CaptchaSolver extends SolverEvents {
   readonly #options: NormalizedSolveOptions;
   readonly #client: EzCaptchaClient;
+  /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
+  readonly #limit: ReturnType<typeof pLimit>;
 
   constructor(options: SolveOptions = {}) {
     super();
     this.#options = normalizeSolveOptions(options);
+    this.#limit = pLimit(this.#options.concurrency);
     this.#client = new EzCaptchaClient({ clientKey: this.#options.clientKey, apiURL: this.#options.apiURL });
   }
 
@@ -159,8 +162,9 @@ export class CaptchaSolver extends SolverEvents {
     }
     this.#emit({ type: 'detected', captchas, selected });
 
-    const limit = pLimit(options.concurrency);
-    const settled = await Promise.all(selected.map((captcha) => limit(() => this.#solveOne(page, captcha, signal))));
+    const settled = await Promise.all(
+      selected.map((captcha) => this.#limit(() => this.#solveOne(page, captcha, signal))),
+    );
     results.push(...settled);
     results.sort((a, b) => captchas.indexOf(a.captcha) - captchas.indexOf(b.captcha));
 
@@ -272,10 +276,9 @@ export class CaptchaSolver extends SolverEvents {
 
   /** puppeteer-extra-plugin-recaptcha style: solutions for captchas found by findRecaptchas(). */
   async getSolutions(captchas: ReadonlyArray<{ id: string; captcha?: DetectedCaptcha }>): Promise<CaptchaSolution[]> {
-    const limit = pLimit(this.#options.concurrency);
     return Promise.all(
       captchas.map((info) =>
-        limit(async (): Promise<CaptchaSolution> => {
+        this.#limit(async (): Promise<CaptchaSolution> => {
           const captcha = info.captcha;
           const base = { _vendor: captcha?.vendor ?? 'recaptcha', id: info.id, provider: 'ezcaptcha' as const };
           if (!captcha) return { ...base, hasSolution: false, error: 'Not a captcha from findRecaptchas().' };
