@@ -184,7 +184,6 @@ export class EzCaptchaClient {
 
   constructor(options: EzCaptchaClientOptions) {
     this.#options = normalizeOptions(options);
-    const key = this.#options.clientKey;
     if (this.#options.apiURL.startsWith('http:') && !warnedPlainHttp.has(this.#options.apiURL)) {
       warnedPlainHttp.add(this.#options.apiURL);
       log(
@@ -198,14 +197,8 @@ export class EzCaptchaClient {
       timeout: false,
       throwHttpErrors: false,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      // The key travels only in the JSON body (never a header, URL or log line); the API reads it from there.
       headers: { accept: 'application/json', 'user-agent': USER_AGENT },
-      hooks: {
-        beforeRequest: [
-          (request) => {
-            request.headers.set('x-api-key', key);
-          },
-        ],
-      },
     });
   }
 

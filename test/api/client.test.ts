@@ -54,14 +54,14 @@ describe('endpoints', () => {
     expect(await client.getBalance()).toBe(before - TASK_PRICES.ReCaptchaV2TaskProxyless);
   });
 
-  it('createTask sends the documented headers and body: X-API-Key and clientKey, type inside task, appId top-level', async () => {
+  it('createTask sends the documented headers and body: clientKey only in the body, type inside task, appId top-level', async () => {
     const client = fastClient(server, { appId: 12345 });
     const taskId = await client.createTask(v2());
     expect(taskId).toMatch(/^[0-9a-f-]{36}$/);
     const [request] = requestsTo(server, 'createTask');
     expect(request?.headers['content-type']).toMatch(/^application\/json/);
     expect(request?.headers.accept).toBe('application/json');
-    expect(request?.headers['x-api-key']).toBe('[redacted]');
+    expect(request?.headers['x-api-key']).toBeUndefined();
     expect(request?.headers['user-agent']).toBe(`ezcaptcha-plugin/${VERSION} node/${process.versions.node}`);
     expect(request?.body).toEqual({
       clientKey: '[redacted]',

@@ -28,7 +28,8 @@ describe('clientKey', () => {
     ['a number', 12345, /clientKey must be a string/],
     ['leading whitespace', ' abc', /whitespace.*Trim it/],
     ['a trailing newline', 'abc\n', /newline.*Trim it/],
-    ['a newline inside', 'ab\ncd', /not printable ASCII/],
+    ['a newline inside', 'ab\ncd', /contains whitespace/],
+    ['a space inside', 'k3y with space', /contains whitespace/],
     ['non-ASCII', 'abcé', /not printable ASCII/],
   ];
   it.each(cases)('%s is rejected', (_name, clientKey, message) => {
