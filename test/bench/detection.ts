@@ -47,6 +47,9 @@ export interface DetectionRow {
   theirsOnly: string[];
   /** Sitekeys we reported that it never reported on any load. */
   oursOnly: string[];
+  /** Calls that threw (their time is still a sample). */
+  oursErrors: string[];
+  theirsErrors: string[];
 }
 
 async function theirsDetect(page: Page) {
@@ -75,6 +78,8 @@ export async function runDetection(ctx: BenchContext): Promise<{ rows: Detection
       const perLoad = ctx.quick ? 2 : heavy ? 3 : 5;
       const oursMs: number[] = [];
       const theirsMs: number[] = [];
+      const oursErrors: string[] = [];
+      const theirsErrors: string[] = [];
       const oursFoundPerLoad: number[] = [];
       const theirsFoundPerLoad: number[] = [];
       const oursKeys = new Set<string>();
@@ -88,13 +93,14 @@ export async function runDetection(ctx: BenchContext): Promise<{ rows: Detection
           const oursFirst = (l + i) % 2 === 0;
           for (const which of oursFirst ? ['ours', 'theirs'] : ['theirs', 'ours']) {
             const t = performance.now();
-            if (which === 'ours') {
-              ours = await detect(page);
-              oursMs.push(performance.now() - t);
-            } else {
-              theirs = await theirsDetect(page);
-              theirsMs.push(performance.now() - t);
+            // A failed call (e.g. Puppeteer's 30 s wait for a frame's execution context) is kept as a sample.
+            try {
+              if (which === 'ours') ours = await detect(page);
+              else theirs = await theirsDetect(page);
+            } catch (error) {
+              (which === 'ours' ? oursErrors : theirsErrors).push(String(error).slice(0, 200));
             }
+            (which === 'ours' ? oursMs : theirsMs).push(performance.now() - t);
           }
         }
         oursFoundPerLoad.push(ours.length);
@@ -119,6 +125,8 @@ export async function runDetection(ctx: BenchContext): Promise<{ rows: Detection
         theirsKinds: theirs.map((c) => `${c.type}${c.filtered ? '(filtered)' : ''}`).join(',') || '-',
         theirsOnly: [...theirsKeys].filter((k) => !oursKeys.has(k)),
         oursOnly: [...oursKeys].filter((k) => !theirsKeys.has(k)),
+        oursErrors,
+        theirsErrors,
       };
       rows.push(row);
       ctx.log(

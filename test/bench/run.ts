@@ -117,7 +117,13 @@ try {
       console.log(
         table(
           `Detection (ms, median of interleaved samples; load ${r.load})`,
-          r.rows.map((row) => ({ ...row, theirsOnly: row.theirsOnly.length, oursOnly: row.oursOnly.length })),
+          r.rows.map((row) => ({
+            ...row,
+            theirsOnly: row.theirsOnly.length,
+            oursOnly: row.oursOnly.length,
+            oursErrors: row.oursErrors.length,
+            theirsErrors: row.theirsErrors.length,
+          })),
         ),
       );
     } else if (section === 'e2e') {
