@@ -297,13 +297,13 @@ export class CaptchaSolver extends SolverEvents {
               hasSolution: true,
             };
           } catch (error) {
-            const info = errorInfo(error);
+            const failure = errorInfo(error);
             return {
               ...base,
               providerCaptchaId: taskIdOf(error),
               requestAt,
               hasSolution: false,
-              error: `${info.code}: ${info.message}`,
+              error: `${failure.code}: ${failure.message}`,
             };
           }
         }),
