@@ -120,7 +120,9 @@ describe.each(DRIVERS)('solveCaptchas() on every fixture page with %s', (driver:
         for (const v of verifications) expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
         expect(verifications.map((v) => v.claims?.taskId).sort()).toEqual(result.results.map((r) => r.taskId).sort());
       } finally {
-        await step('close', page.close(), 5_000);
+        // Closing is cleanup, not what this test checks: Puppeteer's page.close() now and then stalls while
+        // out-of-process frames detach, so a slow close is logged and left to browser.close().
+        await step('close', page.close(), 5_000).catch((error: Error) => console.warn(error.message));
       }
     },
     30_000,
