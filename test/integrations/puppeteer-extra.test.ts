@@ -167,12 +167,12 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
   });
 
   it('a page the plugin never saw (vanilla connect) works through plugin.solveRecaptchas(page) and solveCaptchas', async () => {
-    const vanilla = await puppeteerCore.connect({ browserWSEndpoint: browser.wsEndpoint() });
+    const vanilla = await step('connect', puppeteerCore.connect({ browserWSEndpoint: browser.wsEndpoint() }), 10_000);
     try {
-      const page = await vanilla.newPage();
+      const page = await step('newPage', vanilla.newPage(), 10_000);
       expect((page as Partial<PluginPage>).solveRecaptchas).toBeUndefined();
 
-      await page.goto(site.page('cross-origin-iframe').url);
+      await step('goto', page.goto(site.page('cross-origin-iframe').url), 15_000);
       site.resetVerifications();
       const viaPlugin = await step('plugin.solveRecaptchas', plugin.solveRecaptchas(page), 25_000);
       expectIncumbentShape(viaPlugin);
@@ -188,9 +188,9 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
       );
       expect([standalone.solved, standalone.failed]).toEqual([1, 0]);
       await verify(page, 'v2-checkbox');
-      await page.close();
+      await step('page.close', page.close(), 10_000);
     } finally {
-      await vanilla.disconnect();
+      await step('disconnect', vanilla.disconnect(), 10_000);
     }
   });
 
