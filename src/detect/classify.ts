@@ -7,6 +7,7 @@ import {
   type Candidate,
   emptyFrameScan,
   type FrameScan,
+  newWidget,
   type RecaptchaWidgetEvidence,
 } from '../inpage/scan.js';
 import type { FrameNode } from './frames.js';
@@ -258,25 +259,6 @@ function classifyArkose(
   return captcha;
 }
 
-function emptyRecaptchaEvidence(): RecaptchaWidgetEvidence {
-  return {
-    sources: [],
-    sitekeys: [],
-    sizes: [],
-    s: [],
-    actions: [],
-    callbacks: [],
-    promiseCallback: false,
-    fullscreenMarker: false,
-    hasContainer: false,
-    inBadge: false,
-    hasBframe: false,
-    challengeVisible: false,
-    solved: false,
-    renderParamMatch: false,
-  };
-}
-
 function emptyScan(url: string): FrameScan {
   return emptyFrameScan(url, 'unknown');
 }
@@ -330,7 +312,7 @@ export function classify(
         w = sameKey.find((x) => !x.anchorURL);
         if (!w) continue;
       } else {
-        w = emptyRecaptchaEvidence();
+        w = newWidget();
         scan.recaptcha.widgets.push(w);
       }
       if (!w.sources.includes('anchor-frame')) w.sources.push('anchor-frame');

@@ -333,7 +333,8 @@ interface AnchorInfo {
   enterprise: boolean;
 }
 
-function newWidget(): RecaptchaWidgetEvidence {
+/** Widget evidence with nothing found yet (also used by Node to merge widgets across frames). */
+export function newWidget(): RecaptchaWidgetEvidence {
   return {
     sources: [],
     sitekeys: [],
