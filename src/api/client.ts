@@ -355,8 +355,14 @@ export class EzCaptchaClient {
     onPoll?: (taskId: string, polls: number, status: 'processing' | 'ready') => void,
   ): Promise<WaitResult> {
     let polls = 0;
+    // Polls sit on a fixed grid (one interval apart from the start of polling) rather than one interval after each
+    // answer, so a request's round trip does not push every later poll back. A poll that overran its slot (slow
+    // answer, retries) restarts the grid: the next poll still comes a full interval later.
+    let next = performance.now();
     for (;;) {
-      await sleep(interval, scope.signal);
+      const now = performance.now();
+      next = next + interval > now ? next + interval : now + interval;
+      await sleep(next - now, scope.signal);
       polls += 1;
       let result: TaskResult;
       try {

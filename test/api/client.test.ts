@@ -108,6 +108,34 @@ describe('endpoints', () => {
     expect(firstPoll.at - created.at).toBeGreaterThanOrEqual(55);
   });
 
+  it('polls on a fixed grid: a slow answer does not push the next poll back', async () => {
+    // Every poll takes 80 ms to answer. Polling one interval after each answer would space polls 180 ms apart.
+    server.addFault({ endpoint: 'getTaskResult', times: Number.POSITIVE_INFINITY, fault: { kind: 'delay', ms: 80 } });
+    server.setSolveTime(900);
+    const client = fastClient(server, { pollInterval: 100 });
+    const result = await client.solve(recaptchaV3Task({ websiteURL: PAGE, websiteKey: SITEKEY, pageAction: 'login' }));
+    const starts = requestsTo(server, 'getTaskResult').map((r) => r.at);
+    expect(result.polls).toBe(starts.length);
+    const gaps = starts.slice(1).map((at, i) => at - (starts[i] as number));
+    gaps.sort((a, b) => a - b);
+    const medianGap = gaps[Math.floor(gaps.length / 2)] as number;
+    expect(medianGap).toBeGreaterThanOrEqual(90);
+    expect(medianGap).toBeLessThan(150);
+    // Ready 900 ms after creation: a 100 ms grid needs about 9 polls, a 180 ms rhythm only 5.
+    expect(result.polls).toBeGreaterThanOrEqual(7);
+  });
+
+  it('a poll that overruns its slot does not cause a burst: the next one waits a full interval', async () => {
+    server.addFault({ endpoint: 'getTaskResult', times: 2, fault: { kind: 'delay', ms: 350 } });
+    server.setSolveTime(1000);
+    const client = fastClient(server, { pollInterval: 100 });
+    await client.solve(recaptchaV3Task({ websiteURL: PAGE, websiteKey: SITEKEY, pageAction: 'login' }));
+    const polls = requestsTo(server, 'getTaskResult');
+    for (let i = 1; i < polls.length; i++) {
+      expect((polls[i] as { at: number }).at - (polls[i - 1] as { at: number }).at).toBeGreaterThanOrEqual(90);
+    }
+  });
+
   it('FunCaptcha polls every second by default and returns solution.token', async () => {
     server.setSolveTime(50);
     const client = new EzCaptchaClient({ clientKey: 'test-key', apiURL: server.url });
