@@ -45,6 +45,8 @@ interface RoundResult {
   reports: FrameReport[];
   /** Some document is still loading, an attached frame is missing, or a navigation interrupted a scan. */
   unsettled: string[];
+  /** Frames whose document had not fired `load` yet. */
+  loading: FrameNode['frame'][];
 }
 
 function errorText(error: unknown): string {
@@ -75,7 +77,7 @@ function describeSignals(scan: FrameScan): string[] {
 
 async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<RoundResult> {
   const nodes = collectFrames(page, root);
-  const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [] };
+  const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [], loading: [] };
   const expression = inpageCall(scanSource, 'scanFrame', {});
   await Promise.all(
     nodes.map(async (node) => {
@@ -88,7 +90,10 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         const scan = await withTimeout(node.frame.evaluateExpression<FrameScan>(expression), FRAME_SCAN_TIMEOUT_MS);
         result.scanned.push({ node, scan });
         result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
-        if (scan.readyState !== 'complete') result.unsettled.push(`${scan.url} is ${scan.readyState}`);
+        if (scan.readyState !== 'complete') {
+          result.unsettled.push(`${scan.url} is ${scan.readyState}`);
+          result.loading.push(node.frame);
+        }
         const attached = node.frame.childFrames().length;
         if (scan.iframeCount > attached) {
           result.unsettled.push(`${scan.url} has ${scan.iframeCount} iframe(s), ${attached} attached`);
@@ -192,7 +197,7 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
     const now = Date.now();
     if (last.unsettled.length > 0 && now < readyDeadline) {
       log('round %d: waiting for documents (%s)', rounds, last.unsettled.join('; '));
-      await sleep(POLL_MS);
+      await untilLoadedOrPause(last);
       continue;
     }
     const network = await networkFindings(page);
@@ -212,6 +217,30 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
   }
   return withExplanation(captchas, wantExplanation ? explanation : undefined);
 }
+
+/**
+ * Waits at most POLL_MS before the next round; sooner when the only thing missing was a document's `load` event and
+ * every such frame fires it. The in-page wait uses the page's own timers and events, so Node keeps the upper bound.
+ */
+async function untilLoadedOrPause(round: RoundResult): Promise<void> {
+  const pause = sleep(POLL_MS);
+  if (round.loading.length === 0 || round.loading.length !== round.unsettled.length) return pause;
+  const loaded = Promise.all(
+    round.loading.map((frame) => frame.evaluateExpression<boolean>(LOAD_EVENT_EXPRESSION).catch(() => false)),
+  ).then((all) => (all.every(Boolean) ? undefined : pause));
+  await Promise.race([pause, loaded]);
+}
+
+/** Resolves true once the document has fired `load` (false after POLL_MS or when the page's APIs misbehave). */
+const LOAD_EVENT_EXPRESSION = `new Promise((resolve) => {
+  try {
+    if (document.readyState === 'complete') return resolve(true);
+    addEventListener('load', () => resolve(true), { once: true });
+    setTimeout(() => resolve(false), ${POLL_MS});
+  } catch {
+    resolve(false);
+  }
+})`;
 
 /** What the early hook's response watcher saw (`s` in document/JSON bodies, anchor URLs); [] when not attached. */
 async function networkFindings(page: DriverPage): Promise<NetworkFinding[]> {
