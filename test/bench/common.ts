@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import puppeteerCore, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { addExtra } from 'puppeteer-extra';
 import { PuppeteerExtraPluginRecaptcha } from 'puppeteer-extra-plugin-recaptcha';
+import { Bench, type FnOptions } from 'tinybench';
 import type { RecordedRequest, ServerTask } from '../../fixtures/ezcaptcha-server/index.js';
 import type { FixtureSite } from '../../fixtures/site/index.js';
 import { chromiumArgs, findChromium } from '../../src/browser/find.js';
@@ -67,6 +68,48 @@ export function table(title: string, objects: readonly object[]): string {
   ]
     .join('\n')
     .concat('\n');
+}
+
+// ---------- timing (tinybench) ----------
+
+export interface TimedTask {
+  name: string;
+  /** The measured call. It should not throw: record a failure and return, so the sample still counts. */
+  fn: () => Promise<unknown>;
+  /** Untimed set-up before and clean-up after every call (open a page, verify, close it). */
+  beforeEach?: () => Promise<void>;
+  afterEach?: () => Promise<void>;
+}
+
+/**
+ * Times each task `iterations` times with tinybench (no warm-up: a user's first call on a page is the one that counts)
+ * and returns every sample in ms, by task name. The tasks run in the order given, so callers alternate it.
+ */
+export async function timeTasks(tasks: readonly TimedTask[], iterations: number): Promise<Record<string, number[]>> {
+  const bench = new Bench({ iterations, time: 0, warmup: false, retainSamples: true, throws: true });
+  for (const task of tasks) {
+    const hooks: FnOptions = {};
+    if (task.beforeEach) hooks.beforeEach = task.beforeEach;
+    if (task.afterEach) hooks.afterEach = task.afterEach;
+    // Returned values are not passed on: tinybench reads an `overriddenDuration` field from them.
+    bench.add(
+      task.name,
+      async () => {
+        await task.fn();
+      },
+      hooks,
+    );
+  }
+  await bench.run();
+  const out: Record<string, number[]> = {};
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (!('latency' in result) || !result.latency.samples) {
+      throw new Error(`tinybench kept no samples for ${task.name} (state ${result.state}).`);
+    }
+    out[task.name] = [...result.latency.samples];
+  }
+  return out;
 }
 
 // ---------- browsers ----------

@@ -19,6 +19,8 @@ import {
   openComposedPage,
   round,
   THEIRS_KEY,
+  type TimedTask,
+  timeTasks,
   verificationsPerPage,
   waitForAnchors,
   widgetFrames,
@@ -140,63 +142,97 @@ export async function runE2E(ctx: BenchContext): Promise<{
   const rounds = ctx.quick ? 1 : 4;
   // theirs-parallel (Promise.all over frames, not the documented loop) is opt-in: it hit 30 s protocol timeouts.
   const contenders: Contender[] = ctx.parallelIncumbent ? ['ours', 'theirs', 'theirs-parallel'] : ['ours', 'theirs'];
+  // Runs measured in the current round, by contender; their wall time is filled in from tinybench's sample.
+  const pending = new Map<Contender, E2ERun>();
+  const recordRun = async (
+    contender: Contender,
+    scenario: Scenario,
+    since: number,
+    outcome: { found: number; error?: string },
+    marks: Record<string, number[]>,
+  ) => {
+    // Pages verify from their callbacks; give the last verification a moment to land.
+    await Promise.all(
+      [...scenario.expect].map(([name, count]) =>
+        site.waitForVerification(name, { count, timeout: 3000 }).catch(() => []),
+      ),
+    );
+    const mine = site.verifications.filter((v) => scenario.expect.has(v.page) && v.at >= since);
+    const run: E2ERun = {
+      contender,
+      captchas: scenario.captchas,
+      wallMs: Number.NaN,
+      found: outcome.found,
+      api: apiCounts(server.requests, server.tasks, contender === 'ours' ? OURS_KEY : THEIRS_KEY, since),
+      verifiedOk: mine.filter((v) => v.ok).length,
+      verifiedRejected: mine.filter((v) => !v.ok).length,
+    };
+    if (contender === 'ours') {
+      const first = (name: string) => Math.min(...(marks[name] ?? []));
+      run.phases = {
+        detected: first('detected'),
+        firstCreated: first('taskCreated'),
+        firstSolved: first('solved'),
+        firstInjected: first('injected'),
+        lastInjected: Math.max(...(marks.injected ?? [])),
+      };
+    }
+    if (outcome.error) run.error = outcome.error;
+    pending.set(contender, run);
+  };
   try {
     for (const scenario of scenarios(ctx)) {
       // The incumbent finds a widget only about half the time, so the 1-captcha page gets more rounds.
       const n = scenario.captchas === 1 ? rounds * 2 : rounds;
       for (let i = 0; i < n; i++) {
         const order = i % 2 === 0 ? contenders : [...contenders].reverse();
-        for (const contender of order) {
-          const page = await browsers[contender].newPage();
-          try {
-            await scenario.open(page);
-            site.resetVerifications();
-            const since = Date.now();
-            const marks: Record<string, number[]> = { detected: [], taskCreated: [], solved: [], injected: [] };
-            const listeners = Object.keys(marks).map((name) => {
-              const fn = () => marks[name]?.push(Date.now() - since);
-              ours.plugin.solver.on(name as 'detected', fn);
-              return () => ours.plugin.solver.off(name as 'detected', fn);
-            });
-            const t = performance.now();
-            const { found, error } = await solveWith(contender, page).finally(() => {
+        // One tinybench call per contender and round: the page is opened before and verified after the timed call.
+        const timed: TimedTask[] = order.map((contender) => {
+          let page: Page | undefined;
+          let since = 0;
+          let outcome: { found: number; error?: string } = { found: 0 };
+          const marks: Record<string, number[]> = { detected: [], taskCreated: [], solved: [], injected: [] };
+          let listeners: (() => void)[] = [];
+          return {
+            name: contender,
+            beforeEach: async () => {
+              page = await browsers[contender].newPage();
+              await scenario.open(page);
+              site.resetVerifications();
+              since = Date.now();
+              for (const list of Object.values(marks)) list.length = 0;
+              listeners = Object.keys(marks).map((name) => {
+                const fn = () => marks[name]?.push(Date.now() - since);
+                ours.plugin.solver.on(name as 'detected', fn);
+                return () => ours.plugin.solver.off(name as 'detected', fn);
+              });
+            },
+            fn: async () => {
+              outcome = await solveWith(contender, page as Page).catch((error: unknown) => ({
+                found: 0,
+                error: String(error).slice(0, 300),
+              }));
+            },
+            afterEach: async () => {
               for (const off of listeners) off();
-            });
-            const wallMs = performance.now() - t;
-            // Pages verify from their callbacks; give the last verification a moment to land.
-            await Promise.all(
-              [...scenario.expect].map(([name, count]) =>
-                site.waitForVerification(name, { count, timeout: 3000 }).catch(() => []),
-              ),
-            );
-            const mine = site.verifications.filter((v) => scenario.expect.has(v.page) && v.at >= since);
-            const run: E2ERun = {
-              contender,
-              captchas: scenario.captchas,
-              wallMs: round1(wallMs),
-              found,
-              api: apiCounts(server.requests, server.tasks, contender === 'ours' ? OURS_KEY : THEIRS_KEY, since),
-              verifiedOk: mine.filter((v) => v.ok).length,
-              verifiedRejected: mine.filter((v) => !v.ok).length,
-            };
-            if (contender === 'ours') {
-              const first = (name: string) => Math.min(...(marks[name] ?? []));
-              run.phases = {
-                detected: first('detected'),
-                firstCreated: first('taskCreated'),
-                firstSolved: first('solved'),
-                firstInjected: first('injected'),
-                lastInjected: Math.max(...(marks.injected ?? [])),
-              };
-            }
-            if (error) run.error = error;
-            runs.push(run);
-            ctx.log(
-              `e2e ${contender} x${scenario.captchas}: ${run.wallMs} ms${run.phases ? ` ${JSON.stringify(run.phases)}` : ''}, found ${found}, ${run.api.createTask} create / ${run.api.getTaskResult} polls, verified ${run.verifiedOk}/${scenario.captchas}${error ? `, error: ${error}` : ''}`,
-            );
-          } finally {
-            await page.close();
-          }
+              try {
+                await recordRun(contender, scenario, since, outcome, marks);
+              } finally {
+                await page?.close();
+              }
+            },
+          };
+        });
+        const samples = await timeTasks(timed, 1);
+        for (const contender of order) {
+          const run = pending.get(contender);
+          pending.delete(contender);
+          if (!run) throw new Error(`No record of the ${contender} run.`);
+          run.wallMs = round1(samples[contender]?.[0] ?? Number.NaN);
+          runs.push(run);
+          ctx.log(
+            `e2e ${contender} x${scenario.captchas}: ${run.wallMs} ms${run.phases ? ` ${JSON.stringify(run.phases)}` : ''}, found ${run.found}, ${run.api.createTask} create / ${run.api.getTaskResult} polls, verified ${run.verifiedOk}/${scenario.captchas}${run.error ? `, error: ${run.error}` : ''}`,
+          );
         }
       }
     }

@@ -1,15 +1,17 @@
 /**
- * `npm run bench [-- --quick] [-- --only detection,e2e,scale,polling]`: benchmarks against
+ * `npm run bench [-- --quick] [-- --only detection,e2e,scale,polling,schedules]`: benchmarks against
  * puppeteer-extra-plugin-recaptcha and cost growth; prints tables and writes JSON to bench-results/.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { startFixtureSite } from '../../fixtures/site/index.js';
 import { type BenchContext, load, round, table } from './common.js';
 import { runDetection } from './detection.js';
 import { runE2E } from './e2e.js';
 import { runPolling } from './polling.js';
 import { runScale } from './scale.js';
+import { REMOTE_DELAY_MS, runSchedules } from './schedules.js';
 
 /** The issue's targets, checked against what ran. */
 function targets(results: Record<string, unknown>): { target: string; value: string; met: string }[] {
@@ -67,31 +69,27 @@ function targets(results: Record<string, unknown>): { target: string; value: str
   return rows;
 }
 
-const SECTIONS = ['detection', 'e2e', 'scale', 'polling'] as const;
+const SECTIONS = ['detection', 'e2e', 'scale', 'polling', 'schedules'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: string[]): { quick: boolean; parallel: boolean; only: Section[] } {
-  let quick = false;
-  let parallel = false;
-  let only: Section[] = [...SECTIONS];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--parallel-incumbent') parallel = true;
-    else if (arg === '--only' || arg.startsWith('--only=')) {
-      const value = arg.includes('=') ? arg.slice(7) : (argv[++i] ?? '');
-      only = value.split(',').map((s) => s.trim()) as Section[];
-      const unknown = only.filter((s) => !SECTIONS.includes(s));
-      if (unknown.length) throw new Error(`Unknown section ${unknown.join(', ')}; use --only ${SECTIONS.join(',')}.`);
-    } else
-      throw new Error(
-        `Unknown argument ${arg}; use --quick, --parallel-incumbent and/or --only ${SECTIONS.join(',')}.`,
-      );
-  }
-  return { quick, parallel, only };
+function parseCommandLine(argv: string[]): { quick: boolean; parallel: boolean; only: Section[] } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      'parallel-incumbent': { type: 'boolean', default: false },
+      only: { type: 'string', default: SECTIONS.join(',') },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const only = values.only.split(',').map((s) => s.trim()) as Section[];
+  const unknown = only.filter((s) => !SECTIONS.includes(s));
+  if (unknown.length) throw new Error(`Unknown section ${unknown.join(', ')}; use --only ${SECTIONS.join(',')}.`);
+  return { quick: values.quick, parallel: values['parallel-incumbent'], only };
 }
 
-const { quick, parallel, only } = parseArgs(process.argv.slice(2));
+const { quick, parallel, only } = parseCommandLine(process.argv.slice(2));
 const started = new Date();
 const site = await startFixtureSite();
 const ctx: BenchContext = {
@@ -141,10 +139,19 @@ try {
           r.rows,
         ),
       );
-    } else {
+    } else if (section === 'polling') {
       const r = await runPolling(ctx);
       out.polling = r;
       console.log(table(`Polling: task ready -> token in page (load ${r.load})`, r.rows));
+    } else {
+      const r = await runSchedules(ctx);
+      out.schedules = r;
+      console.log(
+        table(
+          `Poll schedules at the client: task ready -> answer in hand (delayMs ${REMOTE_DELAY_MS} = a remote API's round trip; load ${r.load})`,
+          r.rows,
+        ),
+      );
     }
     ctx.log(`${section}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
