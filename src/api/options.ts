@@ -171,7 +171,11 @@ export function checkApiURL(value: unknown, source: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-function checkRetry(value: unknown): NormalizedRetry {
+/**
+ * Checks a `retry` option (`false`, a number of retries, or RetryOptions) and returns the full policy. Throws
+ * InvalidOptionsError naming `retry` (or `retry.<field>`). Exported for layers that forward `retry` to the client.
+ */
+export function checkRetry(value: unknown): NormalizedRetry {
   const defaults: NormalizedRetry = { retries: 4, minDelay: 500, maxDelay: 10_000, factor: 2, rateLimitDelay: 5_000 };
   if (value === undefined) return defaults;
   if (value === false) return { ...defaults, retries: 0 };

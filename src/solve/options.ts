@@ -1,4 +1,5 @@
 /** Solve options, validated once at the boundary into a fully typed object. */
+import { checkDuration, checkRetry } from '../api/options.js';
 import type { CaptchaKind, SolveOptions } from './types.js';
 
 export interface NormalizedSolveOptions extends Omit<SolveOptions, 'timeout' | 'concurrency' | 'kinds' | 'clientKey'> {
@@ -58,6 +59,10 @@ export function normalizeSolveOptions(
   if (options.responseSelectors !== undefined && !Array.isArray(options.responseSelectors)) {
     throw new InvalidSolveOptionsError('responseSelectors must be an array of CSS selectors.');
   }
+  // The API client's own checks, so the error (InvalidOptionsError, code INVALID_OPTIONS, `option` set) and its
+  // message are the same whether the option is given here or to new EzCaptchaClient().
+  if (options.requestTimeout !== undefined) checkDuration('requestTimeout', options.requestTimeout);
+  if (options.retry !== undefined) checkRetry(options.retry);
   return {
     ...options,
     clientKey,

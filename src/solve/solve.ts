@@ -80,7 +80,13 @@ export class CaptchaSolver extends SolverEvents {
     super();
     this.#options = normalizeSolveOptions(options);
     this.#limit = pLimit(this.#options.concurrency);
-    this.#client = new EzCaptchaClient({ clientKey: this.#options.clientKey, apiURL: this.#options.apiURL });
+    const { clientKey, apiURL, requestTimeout, retry } = this.#options;
+    this.#client = new EzCaptchaClient({
+      clientKey,
+      apiURL,
+      ...(requestTimeout === undefined ? {} : { requestTimeout }),
+      ...(retry === undefined ? {} : { retry }),
+    });
   }
 
   #emit(event: SolverEvent): void {

@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../api/options.js';
 import type { DetectedCaptcha, TaskType } from '../detect/index.js';
 import type { InjectOutcome } from '../inpage/inject.js';
 import type { SolverEvent } from './events.js';
@@ -35,6 +36,17 @@ export interface SolveOptions {
   detectTimeout?: number;
   /** Poll interval in ms (default: the API client's: 3000, FunCaptcha 1000). */
   pollInterval?: number;
+  /**
+   * Timeout of one HTTP request to the EzCaptcha API in ms (createTask, each getTaskResult poll). Default 30000.
+   * A request that gets no answer in time fails with code `TIMEOUT` (a poll is retried per `retry`).
+   */
+  requestTimeout?: number;
+  /**
+   * Retry policy of the API client for transient faults (network errors, timeouts, HTTP 5xx, no free worker):
+   * a number of retries per request, `{ retries, minDelay, maxDelay, factor, rateLimitDelay }`, or `false` (or `0`)
+   * to fail on the first fault. Default 4 retries with backoff from 500 ms.
+   */
+  retry?: RetryOptions | number | false;
 }
 
 export type SkipReason = 'kind-disabled' | 'not-in-viewport' | 'budget' | 'already-solved';
