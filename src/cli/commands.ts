@@ -25,6 +25,7 @@ export interface ApiOptions {
   clientKey?: string;
   apiUrl?: string;
   retries?: number;
+  requestTimeout?: number;
 }
 
 export interface BrowserOptions {
@@ -61,6 +62,7 @@ function makeClient(options: ApiOptions, env: Env, extra: { timeout?: number; po
     clientKey,
     apiURL,
     ...(options.retries === undefined ? {} : { retry: options.retries }),
+    ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
     ...(extra.timeout === undefined ? {} : { timeout: extra.timeout }),
     ...(extra.pollInterval === undefined ? {} : { pollInterval: extra.pollInterval }),
   });
@@ -223,6 +225,8 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
     highScore: options.highScore,
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+    ...(options.retries === undefined ? {} : { retry: options.retries }),
+    ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
     onEvent: options.json
       ? undefined
       : (event) => {

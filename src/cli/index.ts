@@ -70,7 +70,12 @@ function addApiOptions(command: Command): Command {
       '--client-key <key>',
       'EzCaptcha client key (default: $EZCAPTCHA_CLIENT_KEY, which keeps it out of shell history)',
     )
-    .option('--api-url <url>', 'EzCaptcha API base URL (default: $EZCAPTCHA_API_URL or https://api.ez-captcha.com)');
+    .option('--api-url <url>', 'EzCaptcha API base URL (default: $EZCAPTCHA_API_URL or https://api.ez-captcha.com)')
+    .option(
+      '--request-timeout <ms>',
+      'timeout of one HTTP request to the API (default 30000)',
+      positiveMilliseconds('--request-timeout'),
+    );
 }
 
 function addRetriesOption(command: Command): Command {
@@ -125,23 +130,25 @@ function buildProgram(io: CliIO, out: Output, setExit: (code: ExitCode) => void)
       setExit(await detectCommand(url, options, out));
     });
 
-  addApiOptions(
-    addBrowserOptions(
-      program
-        .command('solve')
-        .description('open <url>, detect and solve every captcha, and print one line per captcha')
-        .argument('<url>', 'page to open, e.g. https://example.com/login')
-        .option(
-          '--submit [selector]',
-          "then submit the form that holds the captcha (or click <selector>); skipped where the page's callback ran",
-        )
-        .option('--json', 'print JSON instead of a table')
-        .option('--timeout <ms>', 'overall deadline of the solve (default 180000)', positiveMilliseconds('--timeout'))
-        .option(
-          '--poll-interval <ms>',
-          'getTaskResult poll interval (default 3000, FunCaptcha 1000)',
-          positiveMilliseconds('--poll-interval'),
-        ),
+  addRetriesOption(
+    addApiOptions(
+      addBrowserOptions(
+        program
+          .command('solve')
+          .description('open <url>, detect and solve every captcha, and print one line per captcha')
+          .argument('<url>', 'page to open, e.g. https://example.com/login')
+          .option(
+            '--submit [selector]',
+            "then submit the form that holds the captcha (or click <selector>); skipped where the page's callback ran",
+          )
+          .option('--json', 'print JSON instead of a table')
+          .option('--timeout <ms>', 'overall deadline of the solve (default 180000)', positiveMilliseconds('--timeout'))
+          .option(
+            '--poll-interval <ms>',
+            'getTaskResult poll interval (default 3000, FunCaptcha 1000)',
+            positiveMilliseconds('--poll-interval'),
+          ),
+      ),
     ),
   )
     .addHelpText('after', EXIT_CODES_HELP)

@@ -78,6 +78,81 @@ describe('ezcaptcha balance', () => {
   });
 });
 
+describe('--request-timeout and --retries', () => {
+  it('balance --request-timeout 300 --retries 0: a hung getBalance exits 3 after one 300 ms request', async () => {
+    server.addFault({ endpoint: 'getBalance', key: KEY, times: 1, fault: { kind: 'hang' } });
+    const before = server.stats().getBalance;
+    const started = performance.now();
+    const run = await cli(['balance', '--request-timeout', '300', '--retries', '0'], env);
+    const ms = performance.now() - started;
+    expect(run.code).toBe(EXIT.UNREACHABLE);
+    expect(run.stderr).toContain('timed out after 300 ms');
+    expect(server.stats().getBalance).toBe(before + 1);
+    expect(ms).toBeGreaterThanOrEqual(300);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it('balance --request-timeout 300 --retries 1: the hung request times out and the retry answers', async () => {
+    server.addFault({ endpoint: 'getBalance', key: KEY, times: 1, fault: { kind: 'hang' } });
+    const before = server.stats().getBalance;
+    const started = performance.now();
+    const run = await cli(['balance', '--json', '--request-timeout', '300', '--retries', '1'], env);
+    expect(run.code).toBe(EXIT.OK);
+    expect(JSON.parse(run.stdout)).toEqual({ points: 123_456, usd: 12.3456 });
+    expect(server.stats().getBalance).toBe(before + 2);
+    // One 300 ms timeout plus one backoff (0.5..1 s), far from the default 30 s request timeout.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('task --request-timeout 300 --retries 0: a hung poll exits 3 naming the request timeout', async () => {
+    server.addFault({ endpoint: 'getTaskResult', key: KEY, times: 1, fault: { kind: 'hang' } });
+    const before = server.stats();
+    const started = performance.now();
+    const run = await cli(
+      [
+        'task',
+        'ReCaptchaV2TaskProxyless',
+        '--website-url',
+        WEBSITE,
+        '--website-key',
+        SITEKEY,
+        '--poll-interval',
+        '50',
+        '--request-timeout',
+        '300',
+        '--retries',
+        '0',
+      ],
+      env,
+    );
+    expect(run.code).toBe(EXIT.UNREACHABLE);
+    expect(run.stderr).toContain('timed out after 300 ms');
+    expect(server.stats().createTask).toBe(before.createTask + 1);
+    expect(server.stats().getTaskResult).toBe(before.getTaskResult + 1);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it.each([
+    [['balance', '--request-timeout', '0'], '--request-timeout must be greater than 0'],
+    [['balance', '--request-timeout', 'soon'], '--request-timeout must be a whole number of milliseconds'],
+    [['task', 'ReCaptchaV2TaskProxyless', '--request-timeout', '-5'], '--request-timeout must be a whole number'],
+    [['solve', 'https://shop.test/', '--request-timeout', '0'], '--request-timeout must be greater than 0'],
+    [['solve', 'https://shop.test/', '--retries', '101'], '--retries must be a whole number from 0 to 100'],
+  ])('%j exits 2 naming the option, before any request', async (argv, message) => {
+    const before = server.requests.length;
+    const run = await cli(argv, env);
+    expect(run.code).toBe(EXIT.USAGE);
+    expect(run.stderr).toContain(message);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it.each([['solve'], ['balance'], ['task']])('%s --help lists --request-timeout and --retries', async (command) => {
+    const run = await cli([command, '--help']);
+    expect(run.stdout).toMatch(/--request-timeout <ms>\s+timeout of one HTTP request to the API \(default\s+30000\)/);
+    expect(run.stdout).toContain('--retries <n>');
+  });
+});
+
 describe('ezcaptcha task', () => {
   const taskArgs = ['--website-url', WEBSITE, '--website-key', SITEKEY, '--poll-interval', '50'];
 

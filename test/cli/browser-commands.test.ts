@@ -201,6 +201,34 @@ describe('ezcaptcha solve', () => {
     expect(body.results[0]?.error?.code).toBe('NETWORK');
   });
 
+  it('--request-timeout 400 --retries 0: a hung poll fails the captcha with TIMEOUT, without retries', async () => {
+    server.addFault({ endpoint: 'getTaskResult', key: KEY, times: 1, fault: { kind: 'hang' } });
+    const before = server.stats();
+    const run = await cli(
+      [
+        'solve',
+        site.page('v2-explicit-callback-string').url,
+        '--json',
+        '--poll-interval',
+        '50',
+        '--request-timeout',
+        '400',
+        '--retries',
+        '0',
+        ...browserFlags,
+      ],
+      env,
+    );
+    expect(run.code).toBe(EXIT.FAILED);
+    const body = JSON.parse(run.stdout) as SolveJSON & { results: { error?: { message: string } }[] };
+    expect(body).toMatchObject({ found: 1, solved: 0, failed: 1 });
+    expect(body.results[0]?.error?.code).toBe('TIMEOUT');
+    expect(body.results[0]?.error?.message).toContain('timed out after 400 ms');
+    const after = server.stats();
+    expect(after.createTask - before.createTask).toBe(1);
+    expect(after.getTaskResult - before.getTaskResult).toBe(1);
+  });
+
   it('exits 2 without a key, before launching a browser', async () => {
     const run = await cli(['solve', site.page('v2-checkbox').url], { EZCAPTCHA_API_URL: server.url });
     expect(run.code).toBe(EXIT.USAGE);
