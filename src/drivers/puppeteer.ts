@@ -1,136 +1,37 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
-import type { DriverFrame, DriverPage, DriverResponse } from './types.js';
+import { BaseDriverFrame, BaseDriverPage, type RawFrameLike, type RawPageLike } from './base.js';
 
 /** The part of a puppeteer-core Frame we use. */
-export interface PuppeteerFrameLike {
-  url(): string;
-  name(): string;
-  parentFrame(): PuppeteerFrameLike | null;
-  childFrames(): PuppeteerFrameLike[];
+export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
   readonly detached?: boolean;
   isDetached?(): boolean;
-  evaluate(expression: string): Promise<unknown>;
-}
-
-interface PuppeteerResponseLike {
-  url(): string;
-  status(): number;
-  headers(): Record<string, string>;
-  text(): Promise<string>;
-  frame(): PuppeteerFrameLike | null;
-  request(): { resourceType(): string };
 }
 
 /** The part of a puppeteer-core Page we use. */
-export interface PuppeteerPageLike {
-  mainFrame(): PuppeteerFrameLike;
-  frames(): PuppeteerFrameLike[];
-  url(): string;
-  isClosed(): boolean;
+export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
   evaluateOnNewDocument(source: string): Promise<unknown>;
-  on(event: 'response', listener: (response: PuppeteerResponseLike) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-  off(event: 'response', listener: (response: PuppeteerResponseLike) => void): unknown;
-  off(event: 'close', listener: () => void): unknown;
 }
 
-export class PuppeteerDriverPage implements DriverPage {
+export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, PuppeteerPageLike, PuppeteerDriverFrame> {
   readonly kind = 'puppeteer' as const;
-  readonly #frames = new WeakMap<PuppeteerFrameLike, PuppeteerDriverFrame>();
 
-  constructor(readonly raw: PuppeteerPageLike) {}
-
-  /** The stable wrapper of one raw frame (same raw frame, same wrapper). */
-  wrapFrame(frame: PuppeteerFrameLike): PuppeteerDriverFrame {
-    let wrapped = this.#frames.get(frame);
-    if (!wrapped) {
-      wrapped = new PuppeteerDriverFrame(frame, this);
-      this.#frames.set(frame, wrapped);
-    }
-    return wrapped;
-  }
-
-  mainFrame(): DriverFrame {
-    return this.wrapFrame(this.raw.mainFrame());
-  }
-
-  frames(): DriverFrame[] {
-    return this.raw.frames().map((frame) => this.wrapFrame(frame));
-  }
-
-  url(): string {
-    return this.raw.url();
-  }
-
-  isClosed(): boolean {
-    return this.raw.isClosed();
+  protected createFrame(frame: PuppeteerFrameLike): PuppeteerDriverFrame {
+    return new PuppeteerDriverFrame(frame, this);
   }
 
   async addInitScript(source: string): Promise<void> {
     // CDP Page.addScriptToEvaluateOnNewDocument: re-applied to every new frame session, OOPIFs included.
     await this.raw.evaluateOnNewDocument(source);
   }
-
-  onResponse(listener: (response: DriverResponse) => void): () => void {
-    const handler = (response: PuppeteerResponseLike) => {
-      let frameURL: string | undefined;
-      try {
-        frameURL = response.frame()?.url();
-      } catch {
-        frameURL = undefined;
-      }
-      const resourceType = response.request().resourceType();
-      // A document response is the frame's next document, whose URL the frame does not report yet.
-      if (resourceType === 'document' && frameURL !== undefined) frameURL = response.url();
-      listener({
-        url: response.url(),
-        status: response.status(),
-        resourceType,
-        frameURL,
-        headers: response.headers(),
-        text: () => response.text(),
-      });
-    };
-    this.raw.on('response', handler);
-    return () => {
-      this.raw.off('response', handler);
-    };
-  }
-
-  onClose(listener: () => void): () => void {
-    const handler = () => listener();
-    this.raw.on('close', handler);
-    return () => {
-      this.raw.off('close', handler);
-    };
-  }
 }
 
-export class PuppeteerDriverFrame implements DriverFrame {
-  constructor(
-    readonly raw: PuppeteerFrameLike,
-    private readonly page: PuppeteerDriverPage,
-  ) {}
-
-  url(): string {
-    return this.raw.url();
-  }
-
-  name(): string {
+export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, PuppeteerDriverPage> {
+  override name(): string {
     try {
       return this.raw.name();
     } catch {
       return '';
     }
-  }
-
-  parentFrame(): DriverFrame | null {
-    const parent = this.raw.parentFrame();
-    return parent ? this.page.wrapFrame(parent) : null;
-  }
-
-  childFrames(): DriverFrame[] {
-    return this.raw.childFrames().map((frame) => this.page.wrapFrame(frame));
   }
 
   isDetached(): boolean {

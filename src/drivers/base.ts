@@ -1,0 +1,148 @@
+/**
+ * What the Puppeteer and Playwright adapters share: one stable wrapper per raw frame, the page and frame calls both
+ * libraries spell the same way, and the mapping of their responses to DriverResponse.
+ */
+import type { DriverFrame, DriverKind, DriverPage, DriverResponse } from './types.js';
+
+/** The part of a Frame both libraries spell the same way. */
+export interface RawFrameLike<Frame> {
+  url(): string;
+  name(): string;
+  parentFrame(): Frame | null;
+  childFrames(): Frame[];
+  evaluate(expression: string): Promise<unknown>;
+}
+
+/** The part of a Response both libraries spell the same way (Puppeteer gives no frame for a worker's response). */
+export interface RawResponseLike<Frame extends { url(): string }> {
+  url(): string;
+  status(): number;
+  headers(): Record<string, string>;
+  text(): Promise<string>;
+  frame(): Frame | null;
+  request(): { resourceType(): string };
+}
+
+/** The part of a Page both libraries spell the same way. */
+export interface RawPageLike<Frame extends RawFrameLike<Frame>> {
+  mainFrame(): Frame;
+  frames(): Frame[];
+  url(): string;
+  isClosed(): boolean;
+  on(event: 'response', listener: (response: RawResponseLike<Frame>) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  off(event: 'response', listener: (response: RawResponseLike<Frame>) => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+export abstract class BaseDriverPage<
+  Frame extends RawFrameLike<Frame>,
+  Page extends RawPageLike<Frame>,
+  Wrapped extends DriverFrame,
+> implements DriverPage
+{
+  abstract readonly kind: DriverKind;
+  readonly #frames = new WeakMap<Frame, Wrapped>();
+
+  constructor(readonly raw: Page) {}
+
+  /** A new wrapper of one raw frame; called once per raw frame. */
+  protected abstract createFrame(frame: Frame): Wrapped;
+
+  abstract addInitScript(source: string): Promise<void>;
+
+  /** The stable wrapper of one raw frame (same raw frame, same wrapper). */
+  wrapFrame(frame: Frame): Wrapped {
+    let wrapped = this.#frames.get(frame);
+    if (!wrapped) {
+      wrapped = this.createFrame(frame);
+      this.#frames.set(frame, wrapped);
+    }
+    return wrapped;
+  }
+
+  mainFrame(): DriverFrame {
+    return this.wrapFrame(this.raw.mainFrame());
+  }
+
+  frames(): DriverFrame[] {
+    return this.raw.frames().map((frame) => this.wrapFrame(frame));
+  }
+
+  url(): string {
+    return this.raw.url();
+  }
+
+  isClosed(): boolean {
+    return this.raw.isClosed();
+  }
+
+  onResponse(listener: (response: DriverResponse) => void): () => void {
+    const handler = (response: RawResponseLike<Frame>) => listener(toDriverResponse(response));
+    this.raw.on('response', handler);
+    return () => {
+      this.raw.off('response', handler);
+    };
+  }
+
+  onClose(listener: () => void): () => void {
+    const handler = () => listener();
+    this.raw.on('close', handler);
+    return () => {
+      this.raw.off('close', handler);
+    };
+  }
+}
+
+export abstract class BaseDriverFrame<
+  Frame extends RawFrameLike<Frame>,
+  Page extends { wrapFrame(frame: Frame): DriverFrame },
+> implements DriverFrame
+{
+  constructor(
+    readonly raw: Frame,
+    protected readonly page: Page,
+  ) {}
+
+  abstract isDetached(): boolean;
+
+  abstract evaluateExpression<T>(expression: string): Promise<T>;
+
+  url(): string {
+    return this.raw.url();
+  }
+
+  name(): string {
+    return this.raw.name();
+  }
+
+  parentFrame(): DriverFrame | null {
+    const parent = this.raw.parentFrame();
+    return parent ? this.page.wrapFrame(parent) : null;
+  }
+
+  childFrames(): DriverFrame[] {
+    return this.raw.childFrames().map((frame) => this.page.wrapFrame(frame));
+  }
+}
+
+function toDriverResponse<Frame extends { url(): string }>(response: RawResponseLike<Frame>): DriverResponse {
+  let frameURL: string | undefined;
+  try {
+    frameURL = response.frame()?.url();
+  } catch {
+    // Playwright throws for a service worker's response, which has no frame.
+    frameURL = undefined;
+  }
+  const resourceType = response.request().resourceType();
+  // A document response is the frame's next document, whose URL the frame does not report yet.
+  if (resourceType === 'document' && frameURL !== undefined) frameURL = response.url();
+  return {
+    url: response.url(),
+    status: response.status(),
+    resourceType,
+    frameURL,
+    headers: response.headers(),
+    text: () => response.text(),
+  };
+}
