@@ -3,50 +3,32 @@
  * site accepts the token; hard faults fail fast with one request and nothing injected. Every test asserts the outcome
  * and the request count the local EzCaptcha server recorded.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer, FaultRule } from '../../fixtures/ezcaptcha-server/types.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { attach, type SolveResult, solveCaptchas } from '../../src/index.js';
-import { launchPlaywright } from '../support/browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../fixtures/ezcaptcha-server/types.js';
+import { type SolveResult, solveCaptchas } from '../../src/index.js';
+import { usePageHarness } from './harness.js';
 import { CLIENT_KEY, closedPort, countSince, within } from './support.js';
 
 const PAGE = 'v2-explicit-callback-string';
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 100 })]);
-  browser = await launchPlaywright(site.browserArgs);
-  page = await browser.newPage();
-  await attach(page);
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
+const env = usePageHarness({ solveTimeMs: 100 });
 
 beforeEach(async () => {
-  server.clearFaults();
-  await page.goto(site.page(PAGE).url);
-  site.resetVerifications();
+  env.server.clearFaults();
+  await env.page.goto(env.site.page(PAGE).url);
+  env.site.resetVerifications();
 });
 
-async function solveWith(rule: FaultRule | undefined, apiURL = server.url) {
-  if (rule) server.addFault(rule);
-  const from = server.requests.length;
+async function solveWith(rule: FaultRule | undefined, apiURL = env.server.url) {
+  if (rule) env.server.addFault(rule);
+  const from = env.server.requests.length;
   const started = Date.now();
   const result: SolveResult = await within(
     'solveCaptchas',
-    solveCaptchas(page, { clientKey: CLIENT_KEY, apiURL, pollInterval: 50, timeout: 25_000 }),
+    solveCaptchas(env.page, { clientKey: CLIENT_KEY, apiURL, pollInterval: 50, timeout: 25_000 }),
     30_000,
   );
-  return { result, ms: Date.now() - started, counts: countSince(server.requests, from) };
+  return { result, ms: Date.now() - started, counts: countSince(env.server.requests, from) };
 }
 
 describe('transient API faults are retried, then the token is injected and accepted', () => {
@@ -95,7 +77,7 @@ describe('transient API faults are retried, then the token is injected and accep
     expect(counts.createTask).toBe(expected.createTask);
     expect(counts.getTaskResult).toBeGreaterThanOrEqual(expected.minPolls);
     expect(counts.faults).toHaveLength(expected.faults);
-    const [verification] = await site.waitForVerification(PAGE, { timeout: 10_000 });
+    const [verification] = await env.site.waitForVerification(PAGE, { timeout: 10_000 });
     expect(verification?.ok).toBe(true);
     expect(verification?.claims?.taskId).toBe(result.results[0]?.taskId);
   });
@@ -160,11 +142,11 @@ describe('hard API faults fail fast: one createTask per captcha, no retry storm,
     expect(ms).toBeLessThan(3_000);
     // Nothing reached the widget: no token in the response field and no verification request from the page.
     expect(
-      await page.evaluate(() =>
+      await env.page.evaluate(() =>
         (window as unknown as { grecaptcha: { getResponse(): string } }).grecaptcha.getResponse(),
       ),
     ).toBe('');
-    expect(site.verifications.filter((v) => v.page === PAGE)).toEqual([]);
+    expect(env.site.verifications.filter((v) => v.page === PAGE)).toEqual([]);
   });
 
   it('refused connection (closed port): NETWORK error, reported without waiting for the deadline', async () => {

@@ -5,39 +5,20 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { attach, type SolverEvent, solveCaptchas } from '../../src/index.js';
-import { launchPlaywright } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type SolverEvent, solveCaptchas } from '../../src/index.js';
+import { usePageHarness } from './harness.js';
 import { CLIENT_KEY, countSince, within } from './support.js';
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 400 })]);
-  browser = await launchPlaywright(site.browserArgs);
-  page = await browser.newPage();
-  await attach(page);
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
+const env = usePageHarness({ solveTimeMs: 400 });
 
 /** Solve `page`, running `onTask` once the task exists (the token is not ready yet) or once the token is `at` hand. */
 function solveAndThen(onTask: () => Promise<unknown>, timeout = 15_000, at: 'taskCreated' | 'solved' = 'taskCreated') {
   const events: SolverEvent[] = [];
   let during: Promise<unknown> | undefined;
-  const solving = solveCaptchas(page, {
+  const solving = solveCaptchas(env.page, {
     clientKey: CLIENT_KEY,
-    apiURL: server.url,
+    apiURL: env.server.url,
     pollInterval: 25,
     timeout,
     onEvent: (event) => {
@@ -51,11 +32,11 @@ function solveAndThen(onTask: () => Promise<unknown>, timeout = 15_000, at: 'tas
 describe('page-side faults while a task is pending', () => {
   it('the captcha iframe is removed mid-solve: FRAME_DETACHED, nothing injected, no verification', async () => {
     const name = 'cross-origin-iframe';
-    await page.goto(site.page(name).url);
-    await expect.poll(() => page.frames().length, { timeout: 10_000 }).toBeGreaterThan(2);
-    site.resetVerifications();
-    const from = server.requests.length;
-    const run = solveAndThen(() => page.evaluate(() => document.getElementById('embed')?.remove()));
+    await env.page.goto(env.site.page(name).url);
+    await expect.poll(() => env.page.frames().length, { timeout: 10_000 }).toBeGreaterThan(2);
+    env.site.resetVerifications();
+    const from = env.server.requests.length;
+    const run = solveAndThen(() => env.page.evaluate(() => document.getElementById('embed')?.remove()));
     const result = await within('solveCaptchas', run.solving, 20_000);
     await run.during();
     expect(result.captchas).toHaveLength(1);
@@ -65,23 +46,27 @@ describe('page-side faults while a task is pending', () => {
     expect(result.results[0]?.error?.message).toMatch(/frame/i);
     expect(result.results[0]?.isSolved).toBe(false);
     expect(result.results[0]?.injection).toBeUndefined();
-    expect(countSince(server.requests, from).createTask).toBe(1);
+    expect(countSince(env.server.requests, from).createTask).toBe(1);
     expect(run.events.map((e) => e.type)).toContain('failed');
-    expect(site.verifications.filter((v) => v.page === name)).toEqual([]);
+    expect(env.site.verifications.filter((v) => v.page === name)).toEqual([]);
   });
 
   it('the captcha iframe is removed the moment the token arrives (during injection): FRAME_DETACHED', async () => {
     const name = 'cross-origin-iframe';
-    await page.goto(site.page(name).url);
-    await expect.poll(() => page.frames().length, { timeout: 10_000 }).toBeGreaterThan(2);
-    site.resetVerifications();
-    const run = solveAndThen(() => page.evaluate(() => document.getElementById('embed')?.remove()), 15_000, 'solved');
+    await env.page.goto(env.site.page(name).url);
+    await expect.poll(() => env.page.frames().length, { timeout: 10_000 }).toBeGreaterThan(2);
+    env.site.resetVerifications();
+    const run = solveAndThen(
+      () => env.page.evaluate(() => document.getElementById('embed')?.remove()),
+      15_000,
+      'solved',
+    );
     const result = await within('solveCaptchas', run.solving, 20_000);
     await run.during();
     const only = result.results[0];
     // Either the injection finished before the frame went away (then the site saw the token) or it reports the frame.
     if (only?.isSolved) {
-      const [verification] = await site.waitForVerification(name, { timeout: 10_000 });
+      const [verification] = await env.site.waitForVerification(name, { timeout: 10_000 });
       expect(verification?.ok).toBe(true);
     } else {
       expect(only?.error, JSON.stringify(only?.error)).toMatchObject({ code: 'FRAME_DETACHED' });
@@ -90,11 +75,11 @@ describe('page-side faults while a task is pending', () => {
 
   it('grecaptcha.reset() before the token arrives: the token goes into the reset widget and the site accepts it', async () => {
     const name = 'v2-explicit-callback-string';
-    await page.goto(site.page(name).url);
-    site.resetVerifications();
-    const from = server.requests.length;
+    await env.page.goto(env.site.page(name).url);
+    env.site.resetVerifications();
+    const from = env.server.requests.length;
     const run = solveAndThen(() =>
-      page.evaluate(() => {
+      env.page.evaluate(() => {
         const g = (window as unknown as { grecaptcha: { reset(id?: number): void; getResponse(): string } }).grecaptcha;
         g.reset(0);
         return g.getResponse();
@@ -106,12 +91,12 @@ describe('page-side faults while a task is pending', () => {
     // fresh widget and verified there; one task, no second one.
     expect(result.results[0]?.error).toBeUndefined();
     expect(result.solved).toBe(1);
-    expect(countSince(server.requests, from).createTask).toBe(1);
-    const [verification] = await site.waitForVerification(name, { timeout: 10_000 });
+    expect(countSince(env.server.requests, from).createTask).toBe(1);
+    const [verification] = await env.site.waitForVerification(name, { timeout: 10_000 });
     expect(verification?.ok).toBe(true);
     expect(verification?.claims?.taskId).toBe(result.results[0]?.taskId);
     expect(
-      await page.evaluate(() =>
+      await env.page.evaluate(() =>
         (window as unknown as { grecaptcha: { getResponse(): string } }).grecaptcha.getResponse(),
       ),
     ).toBe(result.results[0]?.token);
@@ -163,26 +148,26 @@ describe('the whole browser closes mid-solve', () => {
   );
 
   it('in this process: the pending solve settles with PAGE_CLOSED and polling stops', async () => {
-    server.setSolveTime(60_000);
-    await page.goto(site.page('v2-explicit-callback-string').url);
+    env.server.setSolveTime(60_000);
+    await env.page.goto(env.site.page('v2-explicit-callback-string').url);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const run = solveAndThen(() => browser.close(), 90_000);
+      const run = solveAndThen(() => env.browser.close(), 90_000);
       const result = await within('solveCaptchas after browser.close()', run.solving, 10_000);
       await run.during();
       expect(result.results[0]?.error?.code).toBe('PAGE_CLOSED');
       const taskId = result.results[0]?.taskId;
       expect(taskId).toBeDefined();
-      const polls = server.tasks.get(taskId ?? '')?.polls ?? 0;
+      const polls = env.server.tasks.get(taskId ?? '')?.polls ?? 0;
       // Twenty poll intervals later, no poll arrived for that task.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(server.tasks.get(taskId ?? '')?.polls).toBe(polls);
+      expect(env.server.tasks.get(taskId ?? '')?.polls).toBe(polls);
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      server.setSolveTime(400);
+      env.server.setSolveTime(400);
     }
   }, 30_000);
 });

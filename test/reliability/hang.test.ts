@@ -3,56 +3,37 @@
  * default 30 s; solveCaptchas has no requestTimeout option), retries the poll inside its deadline and the site accepts
  * the token. Kept in its own file so its half minute runs beside the other suites.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { attach, solveCaptchas } from '../../src/index.js';
-import { launchPlaywright } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { solveCaptchas } from '../../src/index.js';
+import { usePageHarness } from './harness.js';
 import { CLIENT_KEY, countSince, within } from './support.js';
 
 const PAGE = 'v2-explicit-callback-string';
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 100 })]);
-  browser = await launchPlaywright(site.browserArgs);
-  page = await browser.newPage();
-  await attach(page);
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
+const env = usePageHarness({ solveTimeMs: 100 });
 
 it('a getTaskResult that never answers: request timeout, then a retried poll inside the deadline', async () => {
-  await page.goto(site.page(PAGE).url);
-  site.resetVerifications();
-  server.addFault({ endpoint: 'getTaskResult', times: 1, fault: { kind: 'hang' } });
-  const from = server.requests.length;
+  await env.page.goto(env.site.page(PAGE).url);
+  env.site.resetVerifications();
+  env.server.addFault({ endpoint: 'getTaskResult', times: 1, fault: { kind: 'hang' } });
+  const from = env.server.requests.length;
   const started = Date.now();
   const result = await within(
     'solveCaptchas',
-    solveCaptchas(page, { clientKey: CLIENT_KEY, apiURL: server.url, pollInterval: 50, timeout: 50_000 }),
+    solveCaptchas(env.page, { clientKey: CLIENT_KEY, apiURL: env.server.url, pollInterval: 50, timeout: 50_000 }),
     55_000,
   );
   const ms = Date.now() - started;
   console.log(`hang: solved=${result.solved} after ${ms} ms`);
   expect(result.results[0]?.error).toBeUndefined();
   expect(result.solved).toBe(1);
-  const counts = countSince(server.requests, from);
+  const counts = countSince(env.server.requests, from);
   expect(counts.createTask).toBe(1);
   expect(counts.faults).toEqual(['getTaskResult:hang']);
   expect(counts.getTaskResult).toBeGreaterThanOrEqual(2);
   // The hung poll cost one request timeout (30 s by default), not the whole deadline.
   expect(ms).toBeGreaterThanOrEqual(29_000);
   expect(ms).toBeLessThan(45_000);
-  const [verification] = await site.waitForVerification(PAGE, { timeout: 10_000 });
+  const [verification] = await env.site.waitForVerification(PAGE, { timeout: 10_000 });
   expect(verification?.ok).toBe(true);
 }, 60_000);

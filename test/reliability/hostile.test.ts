@@ -4,39 +4,20 @@
  * Function.prototype.call, plus one real explicit widget. Detection must stay bounded and report the real widget with
  * valid fields; solveCaptchas must solve it; nothing the page planted may reach a task.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { attach, type DetectedCaptcha, detect, solveCaptchas } from '../../src/index.js';
-import { launchPlaywright } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type DetectedCaptcha, detect, solveCaptchas } from '../../src/index.js';
+import { usePageHarness } from './harness.js';
 import { CLIENT_KEY, countSince, within } from './support.js';
 
 const NAME = 'hostile';
 const SITEKEY_SHAPE = /^6L[0-9A-Za-z_-]{38}$/;
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 100 })]);
-  browser = await launchPlaywright(site.browserArgs);
-  page = await browser.newPage();
-  await attach(page);
-}, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
+const env = usePageHarness({ solveTimeMs: 100 });
 
 async function load(): Promise<void> {
-  await page.goto(site.page(NAME).url);
+  await env.page.goto(env.site.page(NAME).url);
   // The page turns hostile right after it renders its widget.
-  await page.waitForFunction(() => Object.hasOwn(Object.prototype, 'sitekey'), undefined, { timeout: 10_000 });
+  await env.page.waitForFunction(() => Object.hasOwn(Object.prototype, 'sitekey'), undefined, { timeout: 10_000 });
 }
 
 function planted(value: string): boolean {
@@ -47,10 +28,10 @@ describe('hostile page', () => {
   it('detect() is bounded and reports the one real widget with valid fields', async () => {
     await load();
     const started = Date.now();
-    const found: DetectedCaptcha[] = await within('detect', detect(page, { timeout: 0 }), 10_000);
+    const found: DetectedCaptcha[] = await within('detect', detect(env.page, { timeout: 0 }), 10_000);
     const ms = Date.now() - started;
     console.log(`hostile detect: ${found.length} captcha(s) in ${ms} ms`);
-    const [expected] = site.page(NAME).captchas;
+    const [expected] = env.site.page(NAME).captchas;
     expect(found).toHaveLength(1);
     const [captcha] = found;
     expect(captcha?.sitekey).toBe(expected?.sitekey);
@@ -75,13 +56,13 @@ describe('hostile page', () => {
   it("with the page's Array.prototype.map put back, the cfg junk (1 MB strings, liars, pollution) adds no captcha", async () => {
     // Isolates the cfg values from the map trap: with map broken the cfg is not read at all (see the test above).
     await load();
-    await page.evaluate(() => {
+    await env.page.evaluate(() => {
       const frame = document.createElement('iframe');
       document.body.append(frame);
       const pristine = frame.contentWindow as unknown as { Array: ArrayConstructor };
       Array.prototype.map = pristine.Array.prototype.map;
     });
-    const found = await within('detect', detect(page, { timeout: 0 }), 10_000);
+    const found = await within('detect', detect(env.page, { timeout: 0 }), 10_000);
     const view = found.map((c) => ({
       sitekey: c.sitekey.slice(0, 48),
       sitekeyLength: c.sitekey.length,
@@ -91,7 +72,7 @@ describe('hostile page', () => {
       s: c.s?.slice(0, 24),
       type: c.task.type,
     }));
-    const [expected] = site.page(NAME).captchas;
+    const [expected] = env.site.page(NAME).captchas;
     expect(view).toEqual([
       {
         sitekey: expected?.sitekey,
@@ -108,19 +89,19 @@ describe('hostile page', () => {
 
   it('solveCaptchas() solves the real widget and the site accepts the token; the task holds no planted data', async () => {
     await load();
-    site.resetVerifications();
-    const from = server.requests.length;
+    env.site.resetVerifications();
+    const from = env.server.requests.length;
     const result = await within(
       'solveCaptchas',
-      solveCaptchas(page, { clientKey: CLIENT_KEY, apiURL: server.url, pollInterval: 50, timeout: 20_000 }),
+      solveCaptchas(env.page, { clientKey: CLIENT_KEY, apiURL: env.server.url, pollInterval: 50, timeout: 20_000 }),
       25_000,
     );
-    const created = server.requests.slice(from).filter((r) => r.endpoint === 'createTask');
-    expect(countSince(server.requests, from).createTask).toBe(1);
+    const created = env.server.requests.slice(from).filter((r) => r.endpoint === 'createTask');
+    expect(countSince(env.server.requests, from).createTask).toBe(1);
     expect(planted(JSON.stringify(created.map((r) => r.body)))).toBe(false);
     expect(result.results[0]?.error).toBeUndefined();
     expect(result.solved).toBe(1);
-    const [verification] = await site.waitForVerification(NAME, { timeout: 10_000 });
+    const [verification] = await env.site.waitForVerification(NAME, { timeout: 10_000 });
     expect(verification?.ok).toBe(true);
   }, 40_000);
 });
