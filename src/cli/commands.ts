@@ -11,7 +11,7 @@ import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index
 import { attach } from '../hook/index.js';
 import { type CaptchaSolveResult, CaptchaSolver, type SolveResult, type SolverEvent } from '../solve/index.js';
 import { type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
-import { CliError, EXIT, type ExitCode, isUnreachableCode, withCode } from './errors.js';
+import { CliError, EXIT, type ExitCode, isTransportFailure, isUnreachableCode, withCode } from './errors.js';
 import { formatDuration, type Output, renderTable, shorten } from './output.js';
 import { type SubmitOutcome, submitAfterSolve } from './submit.js';
 
@@ -234,6 +234,11 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
           if (line) out.note(line);
         },
   });
+  // Captchas whose failure was the API not answering (refused, DNS, request timeout): exit code 3 when all are.
+  const unreachable = new Set<string>();
+  solver.on('failed', (event) => {
+    if (isTransportFailure(event.error)) unreachable.add(event.captcha.id);
+  });
   return withPage(url, options, async ({ page }): Promise<ExitCode> => {
     // Page callbacks run during the solve and often post the token (fetch, form submit): let those requests finish
     // before the browser closes, or the site never sees the token.
@@ -256,7 +261,7 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
     const exitCode: ExitCode =
       failed.length === 0
         ? EXIT.OK
-        : failed.every((r) => isUnreachableCode(r.error?.code))
+        : failed.every((r) => isUnreachableCode(r.error?.code) || unreachable.has(r.id))
           ? EXIT.UNREACHABLE
           : EXIT.FAILED;
     if (options.json) {

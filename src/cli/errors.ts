@@ -48,6 +48,19 @@ export function isUnreachableCode(code: string | undefined): boolean {
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
 
+/**
+ * True when a solver error is a transport failure (refused, DNS, a request that timed out), anywhere in its cause
+ * chain. The code alone cannot tell: `TIMEOUT` is also the overall deadline, which is not "unreachable".
+ */
+export function isTransportFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    if (e instanceof TransportError) return true;
+  }
+  return false;
+}
+
 /** `CODE: message`, without repeating a code the message already starts with. */
 export function withCode(code: string, message: string): string {
   return message.startsWith(code) ? message : `${code}: ${message}`;

@@ -66,6 +66,23 @@ function errorInfo(error: unknown): { code: string; message: string } {
   return { code: 'ERROR', message: String(error) };
 }
 
+/** The reason of a solve call's own deadline (the `timeout` option). */
+class SolveDeadline extends Error {
+  override readonly name = 'SolveDeadline';
+  readonly code = 'TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`Solving took longer than the timeout of ${timeoutMs} ms; raise the timeout option if the service is slow.`);
+  }
+}
+
+/** The call's own `timeout` ended it: report TIMEOUT (the API client only saw an aborted signal). */
+function deadlineInfo(signal: AbortSignal, taskId: string | undefined): { code: string; message: string } | undefined {
+  const reason: unknown = signal.reason;
+  if (!signal.aborted || !(reason instanceof SolveDeadline)) return undefined;
+  const billed = taskId ? ` Task ${taskId} was created (and billed).` : '';
+  return { code: 'TIMEOUT', message: `${reason.message}${billed}` };
+}
+
 /**
  * Solves captchas on pages; emits typed progress events. One instance can serve many pages and calls;
  * `solveCaptchas(page, options)` is the one-shot form.
@@ -110,6 +127,9 @@ export class CaptchaSolver extends SolverEvents {
     const stopWatching = page.onClose(() =>
       pageClosed.abort(codeError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
     );
+    // Our own deadline (not AbortSignal.timeout) so its reason tells it apart from a caller's timeout signal.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new SolveDeadline(options.timeout)), options.timeout);
     try {
       return await this.#solveOn(
         page,
@@ -117,12 +137,11 @@ export class CaptchaSolver extends SolverEvents {
         options,
         overrides,
         AbortSignal.any(
-          [overrides.signal ?? options.signal, AbortSignal.timeout(options.timeout), pageClosed.signal].filter(
-            (s): s is AbortSignal => !!s,
-          ),
+          [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal].filter((s): s is AbortSignal => !!s),
         ),
       );
     } finally {
+      clearTimeout(timer);
       stopWatching();
     }
   }
@@ -392,7 +411,7 @@ export class CaptchaSolver extends SolverEvents {
       result.taskId ??= taskIdOf(error);
       result.error = page.isClosed()
         ? { code: 'PAGE_CLOSED', message: 'The page closed while solving; polling stopped.' }
-        : errorInfo(error);
+        : (deadlineInfo(signal, result.taskId) ?? errorInfo(error));
       result.duration = Date.now() - started;
       const err = error instanceof Error ? error : new Error(String(error));
       log('captcha %s failed: %s', captcha.id, result.error.message);

@@ -8,6 +8,9 @@ import { allOutput, cli } from './support.js';
 
 const KEY = 'cli-browser-key-4c8e1a9f3b7d';
 
+/** The server's solve time for these tests, in ms. */
+const SOLVE_MS = 150;
+
 let site: FixtureSite;
 let server: EzCaptchaServer;
 let env: Record<string, string>;
@@ -16,7 +19,7 @@ let browserFlags: string[];
 beforeAll(async () => {
   [site, server] = await Promise.all([
     startFixtureSite(),
-    startEzCaptchaServer({ keys: { [KEY]: 100_000 }, solveTimeMs: 150 }),
+    startEzCaptchaServer({ keys: { [KEY]: 100_000 }, solveTimeMs: SOLVE_MS }),
   ]);
   env = { EZCAPTCHA_CLIENT_KEY: KEY, EZCAPTCHA_API_URL: server.url };
   browserFlags = site.browserArgs.map((flag) => `--browser-arg=${flag}`);
@@ -201,7 +204,7 @@ describe('ezcaptcha solve', () => {
     expect(body.results[0]?.error?.code).toBe('NETWORK');
   });
 
-  it('--request-timeout 400 --retries 0: a hung poll fails the captcha with TIMEOUT, without retries', async () => {
+  it('--request-timeout 400 --retries 0: a hung poll fails the captcha with TIMEOUT (exit 3), without retries', async () => {
     server.addFault({ endpoint: 'getTaskResult', key: KEY, times: 1, fault: { kind: 'hang' } });
     const before = server.stats();
     const run = await cli(
@@ -219,7 +222,8 @@ describe('ezcaptcha solve', () => {
       ],
       env,
     );
-    expect(run.code).toBe(EXIT.FAILED);
+    // A request that got no answer in time means the API could not be reached, as for balance and task.
+    expect(run.code).toBe(EXIT.UNREACHABLE);
     const body = JSON.parse(run.stdout) as SolveJSON & { results: { error?: { message: string } }[] };
     expect(body).toMatchObject({ found: 1, solved: 0, failed: 1 });
     expect(body.results[0]?.error?.code).toBe('TIMEOUT');
@@ -227,6 +231,31 @@ describe('ezcaptcha solve', () => {
     const after = server.stats();
     expect(after.createTask - before.createTask).toBe(1);
     expect(after.getTaskResult - before.getTaskResult).toBe(1);
+  });
+
+  it('--timeout: the overall deadline fails the captcha with TIMEOUT but exit 1: the API did answer', async () => {
+    server.setSolveTime(60_000);
+    try {
+      const run = await cli(
+        [
+          'solve',
+          site.page('v2-explicit-callback-string').url,
+          '--json',
+          '--poll-interval',
+          '100',
+          '--timeout',
+          '1500',
+          ...browserFlags,
+        ],
+        env,
+      );
+      expect(run.code).toBe(EXIT.FAILED);
+      const body = JSON.parse(run.stdout) as SolveJSON & { results: { error?: { code: string } }[] };
+      expect(body).toMatchObject({ found: 1, solved: 0, failed: 1 });
+      expect(body.results[0]?.error?.code).toBe('TIMEOUT');
+    } finally {
+      server.setSolveTime(SOLVE_MS);
+    }
   });
 
   it('exits 2 without a key, before launching a browser', async () => {

@@ -128,6 +128,25 @@ describe('solveCaptchas', () => {
     await expectNothingInjected();
   });
 
+  it('the call timeout ends a slow solve with TIMEOUT naming it; a caller signal that times out is ABORTED', async () => {
+    server.setSolveTime(60_000);
+    try {
+      const own = await measure(undefined, () => solveCaptchas(page, options({ timeout: 800 })));
+      const [timedOut] = own.value.results;
+      expect(timedOut?.error?.code).toBe('TIMEOUT');
+      expect(timedOut?.error?.message).toContain('timeout of 800 ms');
+      expect(timedOut?.error?.message).toContain(`Task ${timedOut?.taskId} was created`);
+      expect(own.ms).toBeLessThan(5_000);
+      const caller = await measure(undefined, () => solveCaptchas(page, options({ signal: AbortSignal.timeout(800) })));
+      const [aborted] = caller.value.results;
+      expect(aborted?.error?.code).toBe('ABORTED');
+      expect(caller.ms).toBeLessThan(5_000);
+      await expectNothingInjected();
+    } finally {
+      server.setSolveTime(100);
+    }
+  });
+
   it('retry false: a refused connection fails with NETWORK at once, without backoff', async () => {
     const port = await closedPort();
     const { value, ms, counts } = await measure(undefined, () =>
