@@ -1,6 +1,6 @@
 /**
- * A server that accepts getTaskResult and never answers: solveCaptchas() waits one request timeout (the client's
- * default 30 s; solveCaptchas has no requestTimeout option), retries the poll inside its deadline and the site accepts
+ * A server that accepts getTaskResult and never answers: solveCaptchas() waits one request timeout (the default
+ * requestTimeout of 30 s; test/solve/client-options.test.ts covers a shorter one), retries the poll inside its deadline and the site accepts
  * the token. Kept in its own file so its half minute runs beside the other suites.
  */
 import { expect, it } from 'vitest';
