@@ -297,76 +297,73 @@ export function validateTask(task: unknown, options: { allowUnknownTypes?: boole
   return { ...record, type: known };
 }
 
-function build<T extends KnownTask>(type: T['type'], params: TaskParams<T>): T {
+/** What a builder returns: a task of shape `T` whose type is exactly `Type`. */
+type TaskOfType<T extends KnownTask, Type extends T['type']> = T & { type: Type };
+
+function build<T extends KnownTask, Type extends T['type']>(type: Type, params: TaskParams<T>): TaskOfType<T, Type> {
   if (typeof params !== 'object' || params === null) {
     fail('task', `${type}: pass the task fields as an object such as { websiteURL, websiteKey }.`);
   }
   if ('type' in params && (params as { type?: unknown }).type !== undefined) {
     fail('type', `${type}: do not pass type to a builder; call the builder of the type you want.`);
   }
-  return validateTask({ ...params, type }) as unknown as T;
+  return validateTask({ ...params, type }) as unknown as TaskOfType<T, Type>;
 }
 
 /** v2 checkbox or invisible (`isInvisible: true`). */
-export function recaptchaV2Task(params: TaskParams<RecaptchaV2Task>): RecaptchaV2Task & {
-  type: 'ReCaptchaV2TaskProxyless';
-} {
-  return build('ReCaptchaV2TaskProxyless', params) as RecaptchaV2Task & { type: 'ReCaptchaV2TaskProxyless' };
+export function recaptchaV2Task(
+  params: TaskParams<RecaptchaV2Task>,
+): TaskOfType<RecaptchaV2Task, 'ReCaptchaV2TaskProxyless'> {
+  return build('ReCaptchaV2TaskProxyless', params);
 }
 
 /** v2 on a high-score worker (>= 0.9). */
-export function recaptchaV2S9Task(params: TaskParams<RecaptchaV2Task>): RecaptchaV2Task & {
-  type: 'ReCaptchaV2TaskProxylessS9';
-} {
-  return build('ReCaptchaV2TaskProxylessS9', params) as RecaptchaV2Task & { type: 'ReCaptchaV2TaskProxylessS9' };
+export function recaptchaV2S9Task(
+  params: TaskParams<RecaptchaV2Task>,
+): TaskOfType<RecaptchaV2Task, 'ReCaptchaV2TaskProxylessS9'> {
+  return build('ReCaptchaV2TaskProxylessS9', params);
 }
 
 /** v2 Enterprise (`enterprise.js`); `sa` = the anchor's action when present. */
-export function recaptchaV2EnterpriseTask(params: TaskParams<RecaptchaV2Task>): RecaptchaV2Task & {
-  type: 'RecaptchaV2EnterpriseTaskProxyless';
-} {
-  return build('RecaptchaV2EnterpriseTaskProxyless', params) as RecaptchaV2Task & {
-    type: 'RecaptchaV2EnterpriseTaskProxyless';
-  };
+export function recaptchaV2EnterpriseTask(
+  params: TaskParams<RecaptchaV2Task>,
+): TaskOfType<RecaptchaV2Task, 'RecaptchaV2EnterpriseTaskProxyless'> {
+  return build('RecaptchaV2EnterpriseTaskProxyless', params);
 }
 
 /** v2 with the challenge-bound `s` (Google /sorry/ pages, non-Enterprise loader). */
-export function recaptchaV2STask(params: TaskParams<RecaptchaV2STask>): RecaptchaV2STask & {
-  type: 'ReCaptchaV2STaskProxyless';
-} {
-  return build('ReCaptchaV2STaskProxyless', params) as RecaptchaV2STask & { type: 'ReCaptchaV2STaskProxyless' };
+export function recaptchaV2STask(
+  params: TaskParams<RecaptchaV2STask>,
+): TaskOfType<RecaptchaV2STask, 'ReCaptchaV2STaskProxyless'> {
+  return build('ReCaptchaV2STaskProxyless', params);
 }
 
 /** v2 Enterprise with `s` (current Google /sorry/ pages). */
-export function recaptchaV2SEnterpriseTask(params: TaskParams<RecaptchaV2STask>): RecaptchaV2STask & {
-  type: 'RecaptchaV2SEnterpriseTaskProxyless';
-} {
-  return build('RecaptchaV2SEnterpriseTaskProxyless', params) as RecaptchaV2STask & {
-    type: 'RecaptchaV2SEnterpriseTaskProxyless';
-  };
+export function recaptchaV2SEnterpriseTask(
+  params: TaskParams<RecaptchaV2STask>,
+): TaskOfType<RecaptchaV2STask, 'RecaptchaV2SEnterpriseTaskProxyless'> {
+  return build('RecaptchaV2SEnterpriseTaskProxyless', params);
 }
 
 /** v3 score; `pageAction` must match the page's execute() action. */
-export function recaptchaV3Task(params: TaskParams<RecaptchaV3Task>): RecaptchaV3Task & {
-  type: 'ReCaptchaV3TaskProxyless';
-} {
-  return build('ReCaptchaV3TaskProxyless', params) as RecaptchaV3Task & { type: 'ReCaptchaV3TaskProxyless' };
+export function recaptchaV3Task(
+  params: TaskParams<RecaptchaV3Task>,
+): TaskOfType<RecaptchaV3Task, 'ReCaptchaV3TaskProxyless'> {
+  return build('ReCaptchaV3TaskProxyless', params);
 }
 
 /** v3 on a high-score worker (>= 0.9). */
-export function recaptchaV3S9Task(params: TaskParams<RecaptchaV3Task>): RecaptchaV3Task & {
-  type: 'ReCaptchaV3TaskProxylessS9';
-} {
-  return build('ReCaptchaV3TaskProxylessS9', params) as RecaptchaV3Task & { type: 'ReCaptchaV3TaskProxylessS9' };
+export function recaptchaV3S9Task(
+  params: TaskParams<RecaptchaV3Task>,
+): TaskOfType<RecaptchaV3Task, 'ReCaptchaV3TaskProxylessS9'> {
+  return build('ReCaptchaV3TaskProxylessS9', params);
 }
 
 /** v3 Enterprise. */
-export function recaptchaV3EnterpriseTask(params: TaskParams<RecaptchaV3Task>): RecaptchaV3Task & {
-  type: 'ReCaptchaV3EnterpriseTaskProxyless';
-} {
-  return build('ReCaptchaV3EnterpriseTaskProxyless', params) as RecaptchaV3Task & {
-    type: 'ReCaptchaV3EnterpriseTaskProxyless';
-  };
+export function recaptchaV3EnterpriseTask(
+  params: TaskParams<RecaptchaV3Task>,
+): TaskOfType<RecaptchaV3Task, 'ReCaptchaV3EnterpriseTaskProxyless'> {
+  return build('ReCaptchaV3EnterpriseTaskProxyless', params);
 }
 
 /** Arkose FunCaptcha: websiteKey = public key; `data` = the blob as a JSON string. */
