@@ -17,6 +17,7 @@ import {
   solveCaptchas,
 } from '../../src/index.js';
 import { needsSubmit, requestsSince, step } from '../solve/support.js';
+import { closePage } from '../support/browser.js';
 
 type PluginPage = Page & EzCaptchaPageAdditions;
 type PluginFrame = Frame & Partial<EzCaptchaPageAdditions>;
@@ -106,7 +107,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
         expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(expected.length);
         await verify(page, name);
       } finally {
-        await page.close();
+        await closePage(page);
       }
     },
   );
@@ -142,7 +143,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
       const verifications = await verify(page, name);
       expect(new Set(verifications.map((v) => v.claims?.sitekey)).size).toBe(2);
     } finally {
-      await page.close();
+      await closePage(page);
     }
   });
 
@@ -162,7 +163,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
       expect(found.error).toBeNull();
       expect(found.captchas.map((c) => c.sitekey)).toEqual(site.expectedCaptchas(name).map((c) => c.sitekey));
     } finally {
-      await page.close();
+      await closePage(page);
     }
   });
 
@@ -188,7 +189,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
       );
       expect([standalone.solved, standalone.failed]).toEqual([1, 0]);
       await verify(page, 'v2-checkbox');
-      await step('page.close', page.close(), 10_000);
+      await closePage(page);
     } finally {
       await step('disconnect', vanilla.disconnect(), 10_000);
     }
@@ -230,7 +231,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
         expect(result.solutions).toEqual([]);
         expect(requestsSince(server.requests, from, 'createTask')).toEqual([]);
       } finally {
-        await page.close();
+        await closePage(page);
       }
     });
 
@@ -246,7 +247,7 @@ describe('puppeteer-extra with EzCaptchaPlugin', () => {
         expect(server.tasks.get(taskId!)?.key).toBe('provider-key');
         await verify(page, 'v2-checkbox');
       } finally {
-        await page.close();
+        await closePage(page);
       }
     });
   });

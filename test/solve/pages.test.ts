@@ -9,7 +9,7 @@ import { decodeToken } from '../../fixtures/shared/token.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach, solveCaptchas } from '../../src/index.js';
-import { DRIVERS, type DriverName } from '../support/browser.js';
+import { closePage, DRIVERS, type DriverName } from '../support/browser.js';
 import {
   type BrowserLike,
   CLIENT_KEY,
@@ -120,9 +120,8 @@ describe.each(DRIVERS)('solveCaptchas() on every fixture page with %s', (driver:
         for (const v of verifications) expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
         expect(verifications.map((v) => v.claims?.taskId).sort()).toEqual(result.results.map((r) => r.taskId).sort());
       } finally {
-        // Closing is cleanup, not what this test checks: Puppeteer's page.close() now and then stalls while
-        // out-of-process frames detach, so a slow close is logged and left to browser.close().
-        await step('close', page.close(), 5_000).catch((error: Error) => console.warn(error.message));
+        // Chromium drops a close request that lands while a form post commits; closePage() repeats it.
+        await closePage(page);
       }
     },
     30_000,

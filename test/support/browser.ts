@@ -17,3 +17,27 @@ export async function launchPuppeteer(extraArgs: readonly string[] = []): Promis
   const { executablePath } = await findChromium();
   return puppeteer.launch({ executablePath, args: chromiumArgs(extraArgs), headless: true });
 }
+
+/**
+ * Close a page. Chromium drops a close request that arrives while a navigation commits (right after a form post, for
+ * example), and Puppeteer's page.close() then waits forever for the target to go away: in a loop of 20 form posts,
+ * 5-7 first closes stalled, and every one closed on a second request. So the request is repeated, a bounded number of
+ * times, and a page that still does not close is an error.
+ */
+export async function closePage(
+  page: { close(): Promise<void>; isClosed(): boolean },
+  { attempts = 3, waitMs = 2_000 }: { attempts?: number; waitMs?: number } = {},
+): Promise<void> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (page.isClosed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      page.close().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), waitMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (closed) return;
+  }
+  if (!page.isClosed()) throw new Error(`page.close() did not settle after ${attempts} requests of ${waitMs} ms each.`);
+}
