@@ -324,7 +324,10 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
   } catch (error) {
     return [failedRow(target.name, (error as Error).message)];
   } finally {
-    await within(page.close(), 5_000, 'closing the page').catch(() => undefined);
+    // Chromium drops a close request that lands while a form post commits; a second request closes the page.
+    await within(page.close(), 1_500, 'closing the page')
+      .catch(() => within(page.close(), 5_000, 'closing the page again'))
+      .catch(() => undefined);
   }
 }
 
