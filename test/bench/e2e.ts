@@ -49,8 +49,10 @@ export interface E2ERow {
   captchas: number;
   runs: number;
   wallMedianMs: number;
-  /** Median wall time minus the server's solve time. */
-  overheadMs: number;
+  /** Runs that created at least one task (a run that found nothing never waits for a solve). */
+  runsWithTask: number;
+  /** Median wall time of the runs with a task, minus the server's solve time. */
+  overheadMs: number | string;
   /** Runs in which the site verified every captcha, and their median overhead. */
   completeRuns: number;
   overheadCompleteMs: number | string;
@@ -248,13 +250,15 @@ export async function runE2E(ctx: BenchContext): Promise<{
       if (!mine.length) continue;
       const wall = median(mine.map((r) => r.wallMs));
       const complete = mine.filter((r) => r.verifiedOk === n);
+      const withTask = mine.filter((r) => r.api.createTask > 0);
       const sum = (f: (r: E2ERun) => number) => mine.reduce((s, r) => s + f(r), 0);
       rows.push({
         contender,
         captchas: n,
         runs: mine.length,
         wallMedianMs: round(wall),
-        overheadMs: round(wall - E2E_SOLVE_MS),
+        runsWithTask: withTask.length,
+        overheadMs: withTask.length ? round(median(withTask.map((r) => r.wallMs)) - E2E_SOLVE_MS) : 'n/a',
         completeRuns: complete.length,
         overheadCompleteMs: complete.length ? round(median(complete.map((r) => r.wallMs)) - E2E_SOLVE_MS) : 'n/a',
         found: median(mine.map((r) => r.found)),
