@@ -140,6 +140,12 @@ export class CaptchaSolver extends SolverEvents {
           [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal].filter((s): s is AbortSignal => !!s),
         ),
       );
+    } catch (error) {
+      // Before any task exists (detection), our own deadline and a page close end the whole call: say so as a
+      // SolveError with its code. A caller's abort reason is theirs and passes through unchanged.
+      if (error instanceof SolveDeadline) throw new SolveError(error.message, 'TIMEOUT', empty());
+      if (error === pageClosed.signal.reason) throw new SolveError((error as Error).message, 'PAGE_CLOSED', empty());
+      throw error;
     } finally {
       clearTimeout(timer);
       stopWatching();

@@ -322,6 +322,30 @@ describe('errors', () => {
     expect(error).toMatchObject({ code: 'PAGE_CLOSED', message: expect.stringMatching(/page is closed.*new page/) });
   });
 
+  it('a timeout that ends the call during detection throws SolveError TIMEOUT, not a bare abort reason', async () => {
+    const page = await open('no-captcha');
+    const from = server.requests.length;
+    const started = performance.now();
+    // detectTimeout asks detection to wait 5 s for a captcha; the call's own 600 ms deadline ends it first.
+    const error = await solveCaptchas(page, options({ timeout: 600, detectTimeout: 5_000 })).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(SolveError);
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/timeout of 600 ms/) });
+    expect((error as SolveError).result).toMatchObject({ captchas: [], solved: 0 });
+    expect(server.requests.length).toBe(from);
+  });
+
+  it("a caller signal that aborts during detection rejects with the caller's own reason", async () => {
+    const page = await open('no-captcha');
+    const reason = new Error('stop, says the caller');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 300);
+    const error = await solveCaptchas(page, options({ signal: controller.signal, detectTimeout: 5_000 })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBe(reason);
+  });
+
   it('returns an empty result on a page without captchas and never calls the API', async () => {
     const page = await open('no-captcha');
     const from = server.requests.length;
