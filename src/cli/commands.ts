@@ -10,6 +10,7 @@ import {
 import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
 import { attach } from '../hook/index.js';
 import { type CaptchaSolveResult, CaptchaSolver, type SolveResult, type SolverEvent } from '../solve/index.js';
+import { summarizeResult } from '../solve/summary.js';
 import { type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
 import { CliError, EXIT, type ExitCode, isTransportFailure, isUnreachableCode, withCode } from './errors.js';
 import { formatDuration, type Output, renderTable, shorten } from './output.js';
@@ -177,23 +178,12 @@ function resultStatus(r: CaptchaSolveResult): string {
   return r.isSolved ? 'solved' : 'failed';
 }
 
+/** The shared outcome summary, plus where the captcha was and what its callback did. */
 function resultJSON(r: CaptchaSolveResult) {
-  const c = r.captcha;
   return {
-    id: r.id,
-    kind: c.kind,
-    vendor: c.vendor,
-    enterprise: c.enterprise,
-    sitekey: c.sitekey,
-    websiteURL: c.websiteURL,
-    taskType: r.taskType,
-    isSolved: r.isSolved,
-    ...(r.skipped ? { skipped: r.skipped } : {}),
-    ...(r.taskId ? { taskId: r.taskId } : {}),
-    points: r.taskId ? r.points : 0,
-    ...(r.duration === undefined ? {} : { durationMs: r.duration }),
+    ...summarizeResult(r),
+    websiteURL: r.captcha.websiteURL,
     ...(r.injection?.callback ? { callback: r.injection.callback } : {}),
-    ...(r.error ? { error: r.error } : {}),
   };
 }
 

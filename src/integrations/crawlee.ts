@@ -16,7 +16,8 @@
 import createDebug from 'debug';
 import { attach } from '../hook/index.js';
 import { CaptchaSolver } from '../solve/solve.js';
-import type { CaptchaSolveResult, SolveOptions, SolveResult } from '../solve/types.js';
+import { type CaptchaOutcome, summarizeResult } from '../solve/summary.js';
+import type { SolveOptions, SolveResult } from '../solve/types.js';
 
 const log = createDebug('ezcaptcha:crawlee');
 
@@ -50,20 +51,8 @@ export interface CrawleeHookContext {
 export type CrawleeNavigationHook = (ctx: CrawleeHookContext, gotoOptions?: unknown) => Promise<void>;
 
 /** One captcha in the compact record (no token, no key). */
-export interface CrawleeCaptchaRecord {
-  id: string;
-  vendor: 'recaptcha' | 'funcaptcha';
-  kind: 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
-  enterprise: boolean;
-  sitekey: string;
-  taskType: string;
-  isSolved: boolean;
-  skipped?: string;
-  taskId?: string;
-  points: number;
-  durationMs?: number;
-  error?: { code: string; message: string };
-}
+/** One captcha in a CrawleeSolveRecord. */
+export type CrawleeCaptchaRecord = CaptchaOutcome;
 
 /** What the hook stores on `request.userData.ezcaptcha` (JSON-serializable, as Crawlee requires). */
 export interface CrawleeSolveRecord {
@@ -116,24 +105,6 @@ const TERMINAL_CODES = new Set([
   'INVALID_OPTIONS',
 ]);
 
-function captchaRecord(r: CaptchaSolveResult): CrawleeCaptchaRecord {
-  const c = r.captcha;
-  return {
-    id: r.id,
-    vendor: c.vendor,
-    kind: c.kind,
-    enterprise: c.enterprise,
-    sitekey: c.sitekey,
-    taskType: r.taskType,
-    isSolved: r.isSolved,
-    ...(r.skipped ? { skipped: r.skipped } : {}),
-    ...(r.taskId ? { taskId: r.taskId } : {}),
-    points: r.taskId ? r.points : 0,
-    ...(r.duration === undefined ? {} : { durationMs: r.duration }),
-    ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
-  };
-}
-
 /** The compact, token-free record of one solve. */
 export function toCrawleeRecord(result: SolveResult, url: string, attempt = 0): CrawleeSolveRecord {
   return {
@@ -145,7 +116,7 @@ export function toCrawleeRecord(result: SolveResult, url: string, attempt = 0): 
     skipped: result.skipped,
     pointsSpent: result.pointsSpent,
     at: new Date().toISOString(),
-    captchas: result.results.map(captchaRecord),
+    captchas: result.results.map(summarizeResult),
   };
 }
 
