@@ -64,6 +64,17 @@ async function theirsDetect(page: Page) {
   return found;
 }
 
+/** A timed call that records its failure instead of throwing, so the sample still counts. */
+function keepingErrors(errors: string[], fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (error) {
+      errors.push(String(error).slice(0, 200));
+    }
+  };
+}
+
 export async function runDetection(ctx: BenchContext): Promise<{ rows: DetectionRow[]; load: string }> {
   const { site } = ctx;
   const browser = await launchTheirs(site);
@@ -95,23 +106,15 @@ export async function runDetection(ctx: BenchContext): Promise<{ rows: Detection
         const timed = [
           {
             name: 'ours',
-            fn: async () => {
-              try {
-                ours = await detect(page);
-              } catch (error) {
-                oursErrors.push(String(error).slice(0, 200));
-              }
-            },
+            fn: keepingErrors(oursErrors, async () => {
+              ours = await detect(page);
+            }),
           },
           {
             name: 'theirs',
-            fn: async () => {
-              try {
-                theirs = await theirsDetect(page);
-              } catch (error) {
-                theirsErrors.push(String(error).slice(0, 200));
-              }
-            },
+            fn: keepingErrors(theirsErrors, async () => {
+              theirs = await theirsDetect(page);
+            }),
           },
         ];
         const samples = await timeTasks(l % 2 === 0 ? timed : [...timed].reverse(), perLoad);
