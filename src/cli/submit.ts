@@ -6,8 +6,8 @@
 import type { DetectedCaptcha } from '../detect/index.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame } from '../drivers/types.js';
+import { frameAt } from '../solve/frame.js';
 import type { CaptchaSolveResult } from '../solve/index.js';
-import { frameAt } from '../solve/solve.js';
 import { type CliPage, watchNetwork } from './browser.js';
 
 export interface SubmitOutcome {

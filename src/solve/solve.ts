@@ -7,12 +7,11 @@ import pLimit from 'p-limit';
 import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
 import { type DetectedCaptcha, detect } from '../detect/index.js';
 import { toDriverPage } from '../drivers/index.js';
-import { inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { injectSource } from '../inpage/generated/inject.js';
-import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
+import type { InjectOutcome } from '../inpage/inject.js';
 import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
 import { type SolverEvent, SolverEvents } from './events.js';
+import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
 import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
 import { forgetSolved, rememberSolved, solvedRecord } from './registry.js';
 import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult } from './types.js';
@@ -21,8 +20,6 @@ const log = createDebug('ezcaptcha:solve');
 
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
-
-const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** Thrown by solveCaptchas when `throwOnError` is set and a captcha could not be solved. */
 export class SolveError extends Error {
@@ -39,15 +36,6 @@ export class SolveError extends Error {
 
 function pointsOf(type: string): number {
   return (TASK_PRICES as Record<string, number>)[type] ?? 0;
-}
-
-/** Resolve a frame from its index path through childFrames(). */
-export function frameAt(page: DriverPage, framePath: readonly number[]): DriverFrame | undefined {
-  let frame: DriverFrame | undefined = page.mainFrame();
-  for (const index of framePath) {
-    frame = frame?.childFrames()[index];
-  }
-  return frame;
 }
 
 /** Driver messages that mean the document or frame went away under us. */
@@ -462,38 +450,6 @@ function codeError(code: string, message: string): Error & { code: string } {
 
 function empty(): SolveResult {
   return { captchas: [], results: [], solved: 0, failed: 0, skipped: 0, pointsSpent: 0 };
-}
-
-async function documentIdOf(frame: DriverFrame): Promise<number> {
-  return frame.evaluateExpression<number>(inpageCall(injectSource, 'documentId'));
-}
-
-async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
-  const frame = frameAt(page, captcha.framePath);
-  if (!frame) return false;
-  return frame
-    .evaluateExpression<boolean>(
-      inpageCall(injectSource, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId }),
-    )
-    .catch(() => true);
-}
-
-/** Inject in the frame; a callback that is a global let/const binding is resolved by name here, as data-checked code. */
-async function injectInto(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
-  const outcome = await frame.evaluateExpression<InjectOutcome>(inpageCall(injectSource, 'injectToken', request));
-  const name = outcome.unresolvedCallback;
-  if (name && IDENTIFIER_PATH.test(name)) {
-    // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
-    const lookup = `(() => { try { return ${name}; } catch { return undefined; } })()`;
-    const called = await frame.evaluateExpression<CallbackOutcome>(
-      `(${injectSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
-    );
-    if (called !== 'not-found') {
-      outcome.callback = called;
-      outcome.unresolvedCallback = undefined;
-    }
-  }
-  return outcome;
 }
 
 /** Detect and solve every captcha on a Puppeteer or Playwright page, in every frame. */

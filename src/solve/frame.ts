@@ -1,0 +1,52 @@
+/**
+ * What the solver does inside a frame: find the frame a captcha lives in, tell its document apart from the next one,
+ * check the viewport, and inject a token. Every call goes through the driver's worlds (src/drivers).
+ */
+import type { DetectedCaptcha } from '../detect/index.js';
+import { inpageCall } from '../drivers/inpage.js';
+import type { DriverFrame, DriverPage } from '../drivers/types.js';
+import { injectSource } from '../inpage/generated/inject.js';
+import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
+
+const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** Resolve a frame from its index path through childFrames(). */
+export function frameAt(page: DriverPage, framePath: readonly number[]): DriverFrame | undefined {
+  let frame: DriverFrame | undefined = page.mainFrame();
+  for (const index of framePath) {
+    frame = frame?.childFrames()[index];
+  }
+  return frame;
+}
+
+export async function documentIdOf(frame: DriverFrame): Promise<number> {
+  return frame.evaluateExpression<number>(inpageCall(injectSource, 'documentId'));
+}
+
+export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
+  const frame = frameAt(page, captcha.framePath);
+  if (!frame) return false;
+  return frame
+    .evaluateExpression<boolean>(
+      inpageCall(injectSource, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId }),
+    )
+    .catch(() => true);
+}
+
+/** Inject in the frame; a callback that is a global let/const binding is resolved by name here, as data-checked code. */
+export async function injectInto(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
+  const outcome = await frame.evaluateExpression<InjectOutcome>(inpageCall(injectSource, 'injectToken', request));
+  const name = outcome.unresolvedCallback;
+  if (name && IDENTIFIER_PATH.test(name)) {
+    // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
+    const lookup = `(() => { try { return ${name}; } catch { return undefined; } })()`;
+    const called = await frame.evaluateExpression<CallbackOutcome>(
+      `(${injectSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
+    );
+    if (called !== 'not-found') {
+      outcome.callback = called;
+      outcome.unresolvedCallback = undefined;
+    }
+  }
+  return outcome;
+}
