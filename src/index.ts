@@ -53,6 +53,7 @@ export {
   type CaptchaSolveResult,
   CaptchaSolver,
   InvalidSolveOptionsError,
+  type PrefetchOptions,
   type SkipReason,
   SolveError,
   type SolveOptions,
@@ -61,6 +62,9 @@ export {
   type SolverEventMap,
   type SolverEventName,
   SolverEvents,
+  type SolverStats,
   solveCaptchas,
   TOKEN_LIFETIME_MS,
+  type TokenSource,
+  type WasteReason,
 } from './solve/index.js';

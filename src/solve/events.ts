@@ -1,7 +1,10 @@
 /** Typed progress events of a solve, for progress bars and logs. */
 import { EventEmitter } from 'node:events';
 import type { DetectedCaptcha } from '../detect/index.js';
-import type { CaptchaSolveResult } from './types.js';
+import type { CaptchaSolveResult, TokenSource } from './types.js';
+
+/** Why a token was never used. */
+export type WasteReason = 'expired' | 'navigated' | 'page-closed' | 'stale' | 'solver-closed';
 
 export interface SolverEventMap {
   detected: [{ captchas: DetectedCaptcha[]; selected: DetectedCaptcha[] }];
@@ -10,6 +13,10 @@ export interface SolverEventMap {
   solved: [{ captcha: DetectedCaptcha; taskId: string; duration: number }];
   injected: [{ captcha: DetectedCaptcha; taskId: string; result: CaptchaSolveResult }];
   failed: [{ captcha: DetectedCaptcha; taskId?: string; error: Error; result: CaptchaSolveResult }];
+  /** The pool created a task ahead of demand for `key` (task type, site key, host, action, enterprise). */
+  prefetched: [{ key: string; taskId: string; points: number; taskType: string; sitekey: string; host: string }];
+  /** A task's token will never be used. */
+  wasted: [{ taskId?: string; points: number; source: TokenSource; reason: WasteReason; taskType: string }];
 }
 
 export type SolverEventName = keyof SolverEventMap;

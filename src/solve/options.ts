@@ -2,13 +2,29 @@
 import { checkDuration, checkRetry } from '../api/options.js';
 import type { CaptchaKind, SolveOptions } from './types.js';
 
-export interface NormalizedSolveOptions extends Omit<SolveOptions, 'timeout' | 'concurrency' | 'kinds' | 'clientKey'> {
+export interface NormalizedPrefetch {
+  maxPoolSize: number;
+  maxWastePoints: number;
+  maxTokenAge: number;
+  minSightings: number;
+}
+
+export interface NormalizedSolveOptions
+  extends Omit<SolveOptions, 'timeout' | 'concurrency' | 'kinds' | 'clientKey' | 'prefetch' | 'maxTokenAge'> {
   clientKey: string;
   timeout: number;
   concurrency: number;
   kinds: Record<CaptchaKind, boolean>;
   detectTimeout: number;
+  solveOnSight: boolean;
+  keepFresh: boolean;
+  maxTokenAge: number;
+  /** undefined: prefetching is off. */
+  prefetch: NormalizedPrefetch | undefined;
 }
+
+/** Tokens live about 120 s; by default 20 s are left for the page to submit one. */
+export const DEFAULT_MAX_TOKEN_AGE = 100_000;
 
 /** Bad solve options: the message names the option and the fix. */
 export class InvalidSolveOptionsError extends TypeError {
@@ -63,8 +79,18 @@ export function normalizeSolveOptions(
   // message are the same whether the option is given here or to new EzCaptchaClient().
   if (options.requestTimeout !== undefined) checkDuration('requestTimeout', options.requestTimeout);
   if (options.retry !== undefined) checkRetry(options.retry);
+  for (const name of ['solveOnSight', 'keepFresh'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new InvalidSolveOptionsError(`${name} must be true or false, e.g. ${name}: true.`);
+    }
+  }
+  const maxTokenAge = tokenAge('maxTokenAge', options.maxTokenAge, DEFAULT_MAX_TOKEN_AGE);
   return {
     ...options,
+    solveOnSight: options.solveOnSight === true,
+    keepFresh: options.keepFresh === true,
+    maxTokenAge,
+    prefetch: normalizePrefetch(options.prefetch, maxTokenAge),
     clientKey,
     timeout: positiveNumber('timeout', options.timeout, 180_000),
     concurrency: Math.floor(positiveNumber('concurrency', options.concurrency, 10)),
@@ -72,5 +98,36 @@ export function normalizeSolveOptions(
     pollInterval:
       options.pollInterval === undefined ? undefined : positiveNumber('pollInterval', options.pollInterval, 3000),
     kinds,
+  };
+}
+
+/** A token age in ms: positive and below the ~120 s token lifetime. */
+function tokenAge(name: string, value: unknown, fallback: number): number {
+  const age = positiveNumber(name, value, fallback);
+  if (age >= 120_000) {
+    throw new InvalidSolveOptionsError(
+      `${name} must be below 120000 ms (a token lives about 120 s and the page still has to submit it); e.g. ${name}: ${DEFAULT_MAX_TOKEN_AGE}.`,
+    );
+  }
+  return age;
+}
+
+function normalizePrefetch(value: SolveOptions['prefetch'], maxTokenAge: number): NormalizedPrefetch | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true && (typeof value !== 'object' || value === null)) {
+    throw new InvalidSolveOptionsError(
+      'prefetch must be true, false or { maxPoolSize, maxWastePoints, maxTokenAge, minSightings }.',
+    );
+  }
+  const o = value === true ? {} : value;
+  const maxWastePoints = o.maxWastePoints ?? 1000;
+  if (typeof maxWastePoints !== 'number' || !Number.isFinite(maxWastePoints) || maxWastePoints < 0) {
+    throw new InvalidSolveOptionsError('prefetch.maxWastePoints must be a number of points >= 0, e.g. 1000.');
+  }
+  return {
+    maxPoolSize: Math.floor(positiveNumber('prefetch.maxPoolSize', o.maxPoolSize, 10)),
+    maxWastePoints,
+    maxTokenAge: tokenAge('prefetch.maxTokenAge', o.maxTokenAge, maxTokenAge),
+    minSightings: Math.floor(positiveNumber('prefetch.minSightings', o.minSightings, 2)),
   };
 }

@@ -5,16 +5,20 @@
 import createDebug from 'debug';
 import pLimit from 'p-limit';
 import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
-import { type DetectedCaptcha, detect } from '../detect/index.js';
+import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
+import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
+import { attach } from '../hook/index.js';
 import type { InjectOutcome } from '../inpage/inject.js';
 import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
-import { type SolverEvent, SolverEvents } from './events.js';
+import { type SolverEvent, SolverEvents, type WasteReason } from './events.js';
 import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
 import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
+import { poolKeyOf, TokenPool } from './pool.js';
 import { forgetSolved, rememberSolved, solvedRecord } from './registry.js';
-import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult } from './types.js';
+import { type SightEntry, SightTracker } from './sight.js';
+import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult, SolverStats, TokenSource } from './types.js';
 
 const log = createDebug('ezcaptcha:solve');
 
@@ -80,11 +84,38 @@ export class CaptchaSolver extends SolverEvents {
   readonly #client: EzCaptchaClient;
   /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
   readonly #limit: ReturnType<typeof pLimit>;
+  readonly #stats: SolverStats = { tasksCreated: 0, pointsSpent: 0, tokensUsed: 0, tokensWasted: 0, pointsWasted: 0 };
+  /** Aborted by close(): every task, watch and timer of this solver stops. */
+  readonly #closed = new AbortController();
+  readonly #pool: TokenPool | undefined;
+  readonly #sight: SightTracker | undefined;
+  /** keepFresh: stop functions of the pending refreshes. */
+  readonly #refreshes = new Set<() => void>();
 
   constructor(options: SolveOptions = {}) {
     super();
     this.#options = normalizeSolveOptions(options);
     this.#limit = pLimit(this.#options.concurrency);
+    if (this.#options.prefetch) {
+      this.#pool = new TokenPool(this.#options.prefetch, {
+        runTask: (task, signal, onCreated) => this.#runTask(task, signal, onCreated),
+        pointsOf,
+        wasted: (info) => this.#wasted({ ...info, source: 'pool' }),
+        prefetched: (info) => this.#emit({ type: 'prefetched', ...info }),
+      });
+    }
+    if (this.#options.solveOnSight) {
+      this.#sight = new SightTracker({
+        detect: (page) => detect(page.raw as never, { highScore: this.#options.highScore }),
+        wanted: async (page, captcha) =>
+          this.#options.kinds[captcha.kind] !== false && !(await this.#isStillSolved(page, captcha)),
+        pooled: (captcha) => (this.#pool ? this.#pool.available(captcha) > 0 : false),
+        maxPoints: this.#options.maxPoints,
+        pointsOf,
+        runTask: (captcha, signal, onCreated) => this.#limit(() => this.#solveTask(captcha, signal, onCreated)),
+        gone: (entry, reason) => this.#sightGone(entry, reason),
+      });
+    }
     const { clientKey, apiURL, requestTimeout, retry } = this.#options;
     this.#client = new EzCaptchaClient({
       clientKey,
@@ -109,6 +140,9 @@ export class CaptchaSolver extends SolverEvents {
   async solve(target: unknown, overrides: Pick<SolveOptions, 'signal' | 'force'> = {}): Promise<SolveResult> {
     const options = this.#options;
     const page = toDriverPage(target);
+    if (this.#closed.signal.aborted) {
+      throw new SolveError('This solver was closed; create a new CaptchaSolver.', 'CLOSED', empty());
+    }
     if (page.isClosed())
       throw new SolveError('The page is closed: open a new page before solving.', 'PAGE_CLOSED', empty());
     const pageClosed = new AbortController();
@@ -125,7 +159,9 @@ export class CaptchaSolver extends SolverEvents {
         options,
         overrides,
         AbortSignal.any(
-          [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal].filter((s): s is AbortSignal => !!s),
+          [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal, this.#closed.signal].filter(
+            (s): s is AbortSignal => !!s,
+          ),
         ),
       );
     } catch (error) {
@@ -181,8 +217,15 @@ export class CaptchaSolver extends SolverEvents {
     }
     this.#emit({ type: 'detected', captchas, selected });
 
+    // Without the zero-wait features a captcha holds its concurrency slot from task to injection, as always; with
+    // them only task creation and polling take a slot (a token from sight or the pool needs none).
+    const zeroWait = this.#pool !== undefined || this.#sight !== undefined || options.keepFresh;
     const settled = await Promise.all(
-      selected.map((captcha) => this.#limit(() => this.#solveOne(page, captcha, signal))),
+      selected.map((captcha) =>
+        zeroWait
+          ? this.#solveOne(page, captcha, signal, true)
+          : this.#limit(() => this.#solveOne(page, captcha, signal)),
+      ),
     );
     results.push(...settled);
     results.sort((a, b) => captchas.indexOf(a.captcha) - captchas.indexOf(b.captcha));
@@ -225,11 +268,24 @@ export class CaptchaSolver extends SolverEvents {
 
   /** Create the task for one captcha and wait for its token (no injection). */
   async getSolution(captcha: DetectedCaptcha, signal?: AbortSignal): Promise<TaskSolution> {
+    return this.#solveTask(captcha, signal ?? this.#options.signal);
+  }
+
+  async #solveTask(
+    captcha: DetectedCaptcha,
+    signal: AbortSignal | undefined,
+    onCreated?: (taskId: string) => void,
+  ): Promise<TaskSolution> {
     const points = pointsOf(captcha.task.type);
     const solved = await this.#client.solve(captcha.task as Task, {
-      signal: signal ?? this.#options.signal,
+      signal,
       pollInterval: this.#options.pollInterval,
-      onTaskCreated: (taskId: string) => this.#emit({ type: 'taskCreated', captcha, taskId, points }),
+      onTaskCreated: (taskId: string) => {
+        this.#stats.tasksCreated += 1;
+        this.#stats.pointsSpent += points;
+        onCreated?.(taskId);
+        this.#emit({ type: 'taskCreated', captcha, taskId, points });
+      },
       onPoll: (taskId: string, polls: number, status: 'processing' | 'ready') =>
         this.#emit({ type: 'polled', captcha, taskId, polls, status }),
     });
@@ -377,7 +433,12 @@ export class CaptchaSolver extends SolverEvents {
     return out;
   }
 
-  async #solveOne(page: DriverPage, captcha: DetectedCaptcha, signal: AbortSignal): Promise<CaptchaSolveResult> {
+  async #solveOne(
+    page: DriverPage,
+    captcha: DetectedCaptcha,
+    signal: AbortSignal,
+    zeroWait = false,
+  ): Promise<CaptchaSolveResult> {
     const points = pointsOf(captcha.task.type);
     const result: CaptchaSolveResult = {
       id: captcha.id,
@@ -387,32 +448,275 @@ export class CaptchaSolver extends SolverEvents {
       points,
     };
     const started = Date.now();
+    let solved: TaskSolution | undefined;
+    let posts: PostWatch | undefined;
     try {
       const frame = frameAt(page, captcha.framePath);
       if (!frame) throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
       const documentId = await documentIdOf(frame);
-      const solved = await this.getSolution(captcha, signal);
+      if (zeroWait) {
+        const obtained = await this.#obtain(page, captcha, documentId, signal);
+        solved = obtained.solution;
+        result.source = obtained.source;
+      } else {
+        solved = await this.getSolution(captcha, signal);
+        result.source = 'call';
+      }
       result.taskId = solved.taskId;
       result.token = solved.token;
       signal.throwIfAborted();
+      if (this.#options.keepFresh && isRefreshable(captcha)) posts = watchPosts(page);
       result.injection = await this.enterSolution(page, captcha, solved, documentId, frame);
+      this.#stats.tokensUsed += 1;
+      const used = solved;
+      solved = undefined;
       result.isSolved = true;
       result.solvedAt = new Date();
-      result.expiresAt = new Date(solved.readyAt + TOKEN_LIFETIME_MS);
+      result.expiresAt = new Date(used.readyAt + TOKEN_LIFETIME_MS);
       result.duration = Date.now() - started;
-      this.#emit({ type: 'injected', captcha, taskId: solved.taskId, result });
+      this.#emit({ type: 'injected', captcha, taskId: used.taskId, result });
+      if (posts) this.#scheduleRefresh(page, captcha, used, documentId, frame, posts);
+      posts = undefined;
     } catch (error) {
+      posts?.stop();
       result.taskId ??= taskIdOf(error);
       result.error = page.isClosed()
         ? { code: 'PAGE_CLOSED', message: 'The page closed while solving; polling stopped.' }
         : (deadlineInfo(signal, result.taskId) ?? errorInfo(error));
       result.duration = Date.now() - started;
+      // A token obtained but not injected: another page of the same key may still use it.
+      if (solved && !(this.#pool?.giveBack(captcha, solved) ?? false)) {
+        this.#wasted({
+          taskId: solved.taskId,
+          points,
+          source: result.source ?? 'call',
+          reason: page.isClosed() ? 'page-closed' : 'navigated',
+          taskType: captcha.task.type,
+        });
+      }
       const err = error instanceof Error ? error : new Error(String(error));
       log('captcha %s failed: %s', captcha.id, result.error.message);
       this.#emit({ type: 'failed', captcha, taskId: result.taskId, error: err, result });
     }
     return result;
   }
+
+  /** A token for one captcha: from its sight task, else from the pool, else from a task of this call. */
+  async #obtain(
+    page: DriverPage,
+    captcha: DetectedCaptcha,
+    documentId: number,
+    signal: AbortSignal,
+  ): Promise<{ solution: TaskSolution; source: TokenSource }> {
+    const entry = this.#sight?.claim(page, captcha, documentId);
+    // Registered before any await, so the watcher never creates a second task for this captcha.
+    if (!entry) this.#sight?.registerCall(page, captcha, documentId);
+    if (entry?.task) {
+      try {
+        const solution = await raceAbort(entry.task, signal);
+        this.#pool?.observe(captcha, solution.readyAt - solution.createdAt);
+        if (Date.now() - solution.readyAt < this.#options.maxTokenAge) return { solution, source: 'sight' };
+        log('sight token of task %s is older than maxTokenAge: solving again', solution.taskId);
+        this.#wasted({
+          taskId: solution.taskId,
+          points: entry.points,
+          source: 'sight',
+          reason: 'stale',
+          taskType: captcha.task.type,
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        log('sight task of %s failed (%s): solving again', captcha.id, (error as Error)?.message);
+      }
+    }
+    if (this.#pool && poolKeyOf(captcha) !== undefined) {
+      const pooled = this.#pool.take(captcha, signal);
+      this.#pool.meet(captcha);
+      const solution = pooled ? await pooled : undefined;
+      if (solution) return { solution, source: 'pool' };
+    }
+    const solution = await this.#limit(() => this.#solveTask(captcha, signal));
+    this.#pool?.observe(captcha, solution.readyAt - solution.createdAt);
+    return { solution, source: 'call' };
+  }
+
+  /** A pool task: no captcha of its own, counted like any other. */
+  async #runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution> {
+    const points = pointsOf(task.type);
+    const solved = await this.#client.solve(task as Task, {
+      signal,
+      pollInterval: this.#options.pollInterval,
+      onTaskCreated: (taskId: string) => {
+        this.#stats.tasksCreated += 1;
+        this.#stats.pointsSpent += points;
+        onCreated(taskId);
+      },
+    });
+    if (typeof solved.token !== 'string' || solved.token.length === 0) {
+      throw codeError('NO_TOKEN', `Task ${solved.taskId} finished without a token.`);
+    }
+    return {
+      taskId: solved.taskId,
+      token: solved.token,
+      createdAt: solved.createdAt,
+      readyAt: solved.readyAt,
+      polls: solved.polls,
+    };
+  }
+
+  /** A sight task nobody will claim: the pool takes it when it can, else polling stops and it counts as waste. */
+  #sightGone(entry: SightEntry, reason: WasteReason): void {
+    if (
+      reason !== 'solver-closed' &&
+      entry.task &&
+      this.#pool?.adopt(entry.captcha, entry.task, entry.controller, entry.taskId)
+    ) {
+      log('sight task %s handed to the pool (%s)', entry.taskId ?? '(creating)', reason);
+      return;
+    }
+    entry.controller.abort(codeError('ABORTED', `The captcha's document went away (${reason}).`));
+    this.#wasted({
+      ...(entry.taskId ? { taskId: entry.taskId } : {}),
+      points: entry.points,
+      source: 'sight',
+      reason,
+      taskType: entry.captcha.task.type,
+    });
+  }
+
+  #wasted(info: { taskId?: string; points: number; source: TokenSource; reason: WasteReason; taskType: string }): void {
+    this.#stats.tokensWasted += 1;
+    this.#stats.pointsWasted += info.points;
+    this.#emit({ type: 'wasted', ...info });
+  }
+
+  /**
+   * keepFresh: solve again shortly before the injected token reaches maxTokenAge, and inject the new token while the
+   * widget is still in the same document and the page has sent no POST (a submit) since the first injection.
+   */
+  #scheduleRefresh(
+    page: DriverPage,
+    captcha: DetectedCaptcha,
+    used: TaskSolution,
+    documentId: number,
+    frame: DriverFrame,
+    posts: PostWatch,
+  ): void {
+    if (this.#closed.signal.aborted || page.isClosed()) {
+      posts.stop();
+      return;
+    }
+    const lead = used.readyAt - used.createdAt + REFRESH_MARGIN_MS;
+    const delay = Math.max(0, used.readyAt + this.#options.maxTokenAge - lead - Date.now());
+    const controller = new AbortController();
+    const stop = () => {
+      clearTimeout(timer);
+      offClose();
+      posts.stop();
+      controller.abort(codeError('ABORTED', 'keepFresh stopped.'));
+      this.#refreshes.delete(stop);
+    };
+    const offClose = page.onClose(stop);
+    const gone = async () =>
+      page.isClosed() ||
+      posts.submitted() ||
+      this.#closed.signal.aborted ||
+      (await documentIdOf(frame).catch(() => undefined)) !== documentId;
+    const refresh = async () => {
+      if (await gone()) return stop();
+      let next: TaskSolution;
+      try {
+        next = await this.#limit(() =>
+          this.#solveTask(captcha, AbortSignal.any([controller.signal, this.#closed.signal])),
+        );
+      } catch (error) {
+        log('keepFresh: re-solving %s failed: %s', captcha.id, (error as Error).message);
+        return stop();
+      }
+      if (await gone()) {
+        this.#wasted({
+          taskId: next.taskId,
+          points: pointsOf(captcha.task.type),
+          source: 'call',
+          reason: page.isClosed() ? 'page-closed' : 'navigated',
+          taskType: captcha.task.type,
+        });
+        return stop();
+      }
+      try {
+        await this.enterSolution(page, captcha, next, documentId, frame);
+        this.#stats.tokensUsed += 1;
+        log('keepFresh: %s holds the token of task %s', captcha.id, next.taskId);
+      } catch (error) {
+        log('keepFresh: injecting into %s failed: %s', captcha.id, (error as Error).message);
+        return stop();
+      }
+      offClose();
+      this.#refreshes.delete(stop);
+      this.#scheduleRefresh(page, captcha, next, documentId, frame, posts);
+    };
+    const timer = setTimeout(() => void refresh(), delay);
+    timer.unref();
+    this.#refreshes.add(stop);
+  }
+
+  /**
+   * Install the early hook on `target` (as `attach()`), and with `solveOnSight` watch every page it covers, now and
+   * later, creating each captcha's task as soon as it shows.
+   */
+  async attach(target: object): Promise<void> {
+    if (this.#closed.signal.aborted) throw new SolveError('This solver was closed.', 'CLOSED', empty());
+    await attach(target);
+    const sight = this.#sight;
+    if (!sight) return;
+    await attachTarget(target, {
+      // The hook's own attach() above registered the real init script; this one is a no-op.
+      initScript: ';',
+      attachPage: async (raw) => {
+        await attach(raw);
+        sight.watch(toDriverPage(raw));
+      },
+    });
+  }
+
+  /** Tasks created, points spent, tokens used and wasted since this solver was created. */
+  stats(): SolverStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Stop watching pages, cancel the pool's and sight tasks' polling (their unused tokens count as waste), pending
+   * keepFresh refreshes and solve() calls in progress, and clear every timer, so the process can exit.
+   */
+  async close(): Promise<void> {
+    if (this.#closed.signal.aborted) return;
+    this.#closed.abort(codeError('ABORTED', 'The solver was closed.'));
+    this.#sight?.close();
+    this.#pool?.close();
+    for (const stop of [...this.#refreshes]) stop();
+  }
+}
+
+/** keepFresh starts the next task this long before the token reaches maxTokenAge, beyond the last solve time. */
+const REFRESH_MARGIN_MS = 1_000;
+
+/** v2 widgets hold their token until the page submits; v3 and Arkose tokens are taken at once. */
+function isRefreshable(captcha: DetectedCaptcha): boolean {
+  return captcha.vendor === 'recaptcha' && (captcha.kind === 'checkbox' || captcha.kind === 'invisible');
+}
+
+interface PostWatch {
+  submitted(): boolean;
+  stop(): void;
+}
+
+/** Watches for a POST from the page or its frames (a form submit, an XHR with the token). */
+function watchPosts(page: DriverPage): PostWatch {
+  let submitted = false;
+  const off = onPostRequest(page.raw, () => {
+    submitted = true;
+  });
+  return { submitted: () => submitted, stop: off };
 }
 
 /** A token for one task, before injection. */

@@ -47,6 +47,57 @@ export interface SolveOptions {
    * to fail on the first fault. Default 4 retries with backoff from 500 ms.
    */
   retry?: RetryOptions | number | false;
+  /**
+   * Create the task as soon as a page watched with `solver.attach(target)` shows a captcha (render, execute,
+   * `data-sitekey`, `s` in a response, Arkose setup), before `solve()` is called; `solve()` then collects that token.
+   * Default false.
+   */
+  solveOnSight?: boolean;
+  /**
+   * Keep tokens ready for reCAPTCHA keys met again (same task type, site key, host, action, enterprise): `true` or
+   * `{ maxPoolSize, maxWastePoints, maxTokenAge, minSightings }`. Default false (off).
+   */
+  prefetch?: boolean | PrefetchOptions;
+  /**
+   * Re-solve an injected reCAPTCHA v2 token shortly before it reaches `maxTokenAge`, while the widget is still in the
+   * same document and the page has sent no POST since. Default false.
+   */
+  keepFresh?: boolean;
+  /**
+   * A token collected from a sight or pool task is injected only while younger than this, in ms (tokens live about
+   * 120 s; the rest is left for the page to submit). Default 100000.
+   */
+  maxTokenAge?: number;
+}
+
+export interface PrefetchOptions {
+  /** Tokens in flight plus ready, per pool key. Default 10. */
+  maxPoolSize?: number;
+  /**
+   * Points the pool may waste (tokens that expired or were cancelled unused) over the solver's life; the pool never
+   * holds more unused tokens than what is left of it, and stops once it is spent. Default 1000 (0.10 USD).
+   */
+  maxWastePoints?: number;
+  /** A pooled token is served only while younger than this, in ms. Default: the solver's `maxTokenAge` (100000). */
+  maxTokenAge?: number;
+  /** Prefetch for a key only once `solve()` met it this many times. Default 2 (sites seen again). */
+  minSightings?: number;
+}
+
+/** Where the token of a result came from: a task created by this call, on sight, or from the pool. */
+export type TokenSource = 'call' | 'sight' | 'pool';
+
+/** What the solver has spent and used since it was created. */
+export interface SolverStats {
+  /** createTask calls that returned a taskId (calls, sight, pool, keepFresh). */
+  tasksCreated: number;
+  /** Documented price of those tasks, in points. */
+  pointsSpent: number;
+  /** Tokens injected into a page (and verified there by the widget). */
+  tokensUsed: number;
+  /** Tasks whose token was never used: expired in the pool, page navigated or closed, too old, solver closed. */
+  tokensWasted: number;
+  pointsWasted: number;
 }
 
 export type SkipReason = 'kind-disabled' | 'not-in-viewport' | 'budget' | 'already-solved';
@@ -68,6 +119,8 @@ export interface CaptchaSolveResult {
   /** Milliseconds from task creation to injection. */
   duration?: number;
   token?: string;
+  /** Where the token came from (set once a token was obtained). */
+  source?: TokenSource;
   injection?: InjectOutcome;
   error?: { code: string; message: string };
 }
