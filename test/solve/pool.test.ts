@@ -1,0 +1,259 @@
+/**
+ * The token pool (`prefetch`) against the local EzCaptcha server with fixed solve delays, real Chromium and the
+ * fixture site: tokens go only to the key (type, site key, host, action, enterprise) they were made for, never expired,
+ * once each; waste is counted and `maxWastePoints` stops prefetching; V2S and FunCaptcha are never pooled; and
+ * `solver.close()` leaves nothing behind (checked in a child process that must exit by itself).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
+import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
+import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
+import { CaptchaSolver, type SolveOptions, type SolveResult, type SolverEvent } from '../../src/index.js';
+import { poolKeyOf } from '../../src/solve/pool.js';
+import { closePage } from '../support/browser.js';
+import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
+
+const POLL = 50;
+const SOLVE_MS = 150;
+const KEYED = 'v2-explicit-callback-string';
+
+let site: FixtureSite;
+let server: EzCaptchaServer;
+let browser: BrowserLike;
+const pages: PageLike[] = [];
+const solvers: CaptchaSolver[] = [];
+
+beforeAll(async () => {
+  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: SOLVE_MS })]);
+  browser = await launch('playwright', site.browserArgs);
+});
+
+afterEach(async () => {
+  server.setSolveTime(SOLVE_MS);
+  await Promise.all(solvers.splice(0).map((s) => s.close()));
+  await Promise.all(pages.splice(0).map((p) => closePage(p)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([site?.close(), server?.close()]);
+});
+
+function solverWith(extra: SolveOptions = {}) {
+  const events: SolverEvent[] = [];
+  const solver = new CaptchaSolver({
+    clientKey: CLIENT_KEY,
+    apiURL: server.url,
+    pollInterval: POLL,
+    timeout: 20_000,
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  solvers.push(solver);
+  return { solver, events };
+}
+
+let loads = 0;
+/** Open a fixture page in a new tab (a query makes each load another URL of the same page), solve it, close it. */
+async function solveOn(solver: CaptchaSolver, name: string): Promise<SolveResult> {
+  const page = await step('newPage', browser.newPage());
+  pages.push(page);
+  try {
+    await step('attach', solver.attach(page as object));
+    await step(`goto ${name}`, page.goto(`${site.page(name).url}?load=${++loads}`));
+    const result = await step('solve', solver.solve(page));
+    if (site.page(name).captchas.every((c) => c.callback === undefined) && site.page(name).submit) {
+      await page.click(site.page(name).submit?.selector ?? '#submit');
+    }
+    const verifications = await site.waitForVerification(name, { count: result.solved });
+    expect(verifications.map((v) => v.ok)).toEqual(verifications.map(() => true));
+    return result;
+  } finally {
+    site.resetVerifications();
+    await closePage(page);
+  }
+}
+
+/** Resolves once `predicate` holds, checking every 25 ms; fails naming `label` after `ms`. */
+async function until(label: string, predicate: () => boolean, ms = 10_000): Promise<void> {
+  await step(
+    label,
+    (async () => {
+      while (!predicate()) await new Promise((r) => setTimeout(r, 25));
+    })(),
+    ms,
+  );
+}
+
+const prefetchedIds = (events: SolverEvent[]) =>
+  events.flatMap((e) => (e.type === 'prefetched' ? [e.taskId] : ([] as string[])));
+/** A prefetched task the server has answered `ready` for (the pool holds its token). */
+const readyInPool = (events: SolverEvent[]) =>
+  prefetchedIds(events).filter((id) => server.tasks.get(id)?.firstReadyPollAt !== undefined);
+const quietWindow = (ms = POLL * 10) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('pool keys', () => {
+  const captcha = (task: Record<string, unknown>, vendor: 'recaptcha' | 'funcaptcha' = 'recaptcha') =>
+    ({
+      vendor,
+      enterprise: false,
+      task: {
+        type: 'ReCaptchaV2TaskProxyless',
+        websiteURL: 'https://shop.test/a',
+        websiteKey: '6Lkey',
+        isInvisible: false,
+        ...task,
+      },
+    }) as Parameters<typeof poolKeyOf>[0];
+
+  it('keys by type, site key, host, action and enterprise, not by path or query', () => {
+    const base = poolKeyOf(captcha({}));
+    expect(base).toBeDefined();
+    expect(poolKeyOf(captcha({ websiteURL: 'https://shop.test/b?x=1' }))).toBe(base);
+    expect(poolKeyOf(captcha({ websiteURL: 'https://other.test/a' }))).not.toBe(base);
+    expect(poolKeyOf(captcha({ websiteKey: '6Lother' }))).not.toBe(base);
+    expect(poolKeyOf(captcha({ type: 'ReCaptchaV2TaskProxylessS9' }))).not.toBe(base);
+    expect(poolKeyOf({ ...captcha({}), enterprise: true })).not.toBe(base);
+    const v3 = captcha({ type: 'ReCaptchaV3TaskProxyless', pageAction: 'login', isInvisible: undefined });
+    expect(poolKeyOf(v3)).not.toBe(poolKeyOf(captcha({ ...v3.task, pageAction: 'signup' })));
+  });
+
+  it('never pools V2S, s-bound or FunCaptcha tasks', () => {
+    expect(poolKeyOf(captcha({ type: 'ReCaptchaV2STaskProxyless', s: 'abc' }))).toBeUndefined();
+    expect(poolKeyOf(captcha({ type: 'RecaptchaV2SEnterpriseTaskProxyless', s: 'abc' }))).toBeUndefined();
+    expect(poolKeyOf(captcha({ type: 'FuncaptchaTaskProxyless' }, 'funcaptcha'))).toBeUndefined();
+  });
+});
+
+describe('prefetch', () => {
+  it('serves a page of a key met again from the pool; the site accepts the pooled token', async () => {
+    const { solver, events } = solverWith({ prefetch: { maxPoolSize: 2 } });
+    const first = await solveOn(solver, KEYED);
+    expect(first.results[0]?.source).toBe('call');
+    expect(prefetchedIds(events)).toHaveLength(0); // met once: nothing to learn from yet
+    const second = await solveOn(solver, KEYED);
+    expect(second.results[0]?.source).toBe('call');
+    expect(prefetchedIds(events).length).toBeGreaterThanOrEqual(1);
+    await until('a pooled token is ready', () => readyInPool(events).length >= 1);
+
+    const third = await solveOn(solver, KEYED);
+    const [r] = third.results;
+    expect(r?.source).toBe('pool');
+    expect(prefetchedIds(events)).toContain(r?.taskId);
+    expect(third.solved).toBe(1);
+    const stats = solver.stats();
+    expect(stats.tokensUsed).toBe(3);
+    expect(stats.tasksCreated).toBe(
+      events.filter((e) => e.type === 'taskCreated').length + prefetchedIds(events).length,
+    );
+    expect(stats.pointsSpent).toBe(6 * stats.tasksCreated);
+  });
+
+  it('never serves a key’s token to another site key', async () => {
+    const { solver, events } = solverWith({ prefetch: true });
+    await solveOn(solver, KEYED);
+    await solveOn(solver, KEYED);
+    await until('a pooled token is ready', () => readyInPool(events).length >= 1);
+    const pooled = new Set(prefetchedIds(events));
+    const other = await solveOn(solver, 'v2-checkbox');
+    expect(other.results[0]?.source).toBe('call');
+    expect(pooled.has(other.results[0]?.taskId ?? '')).toBe(false);
+    expect(other.solved).toBe(1);
+  });
+
+  it('gives each token to one page only: concurrent pages get distinct tokens, all accepted', async () => {
+    const { solver, events } = solverWith({ prefetch: { maxPoolSize: 3 } });
+    await solveOn(solver, KEYED);
+    await solveOn(solver, KEYED);
+    await until('a pooled token is ready', () => readyInPool(events).length >= 1);
+    const results = await Promise.all([solveOn(solver, KEYED), solveOn(solver, KEYED), solveOn(solver, KEYED)]);
+    const ids = results.map((r) => r.results[0]?.taskId);
+    expect(new Set(ids).size).toBe(3);
+    expect(results.map((r) => r.solved)).toEqual([1, 1, 1]);
+    expect(results.some((r) => r.results[0]?.source === 'pool')).toBe(true);
+  });
+
+  it('never serves a token older than maxTokenAge: it expires in the pool as waste', async () => {
+    const { solver, events } = solverWith({ prefetch: { maxTokenAge: 500 } });
+    await solveOn(solver, KEYED);
+    await solveOn(solver, KEYED);
+    await until('a pooled token expired', () => events.some((e) => e.type === 'wasted'));
+    const expired = events.find((e) => e.type === 'wasted');
+    expect(expired).toMatchObject({ reason: 'expired', source: 'pool', points: 6 });
+    const third = await solveOn(solver, KEYED);
+    expect(third.results[0]?.taskId).not.toBe(expired?.type === 'wasted' ? expired.taskId : '');
+    expect(solver.stats()).toMatchObject({ tokensWasted: 1, pointsWasted: 6 });
+  });
+
+  it('stops prefetching once maxWastePoints are wasted, and never wastes more', async () => {
+    const { solver, events } = solverWith({ prefetch: { maxTokenAge: 400, maxWastePoints: 6 } });
+    await solveOn(solver, KEYED);
+    await solveOn(solver, KEYED);
+    await until('the budget is spent', () => solver.stats().pointsWasted >= 6);
+    const prefetched = prefetchedIds(events).length;
+    expect(prefetched).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await solveOn(solver, KEYED)).results[0]?.source).toBe('call');
+    await quietWindow(800);
+    expect(prefetchedIds(events)).toHaveLength(prefetched);
+    expect(solver.stats().pointsWasted).toBe(6);
+  });
+
+  it.each(['sorry-legacy', 'funcaptcha'])('never pools %s (V2S / FunCaptcha) however often it is met', async (name) => {
+    const { solver, events } = solverWith({ prefetch: true });
+    for (let i = 0; i < 3; i++) {
+      const result = await solveOn(solver, name);
+      expect(result.results.map((r) => r.source)).toEqual(['call']);
+    }
+    await quietWindow();
+    expect(prefetchedIds(events)).toHaveLength(0);
+  });
+
+  it('counts what the pool holds as waste on solver.close(); the solver refuses to solve after that', async () => {
+    const { solver, events } = solverWith({ prefetch: true });
+    await solveOn(solver, KEYED);
+    await solveOn(solver, KEYED);
+    await until('a pooled token is ready', () => readyInPool(events).length >= 1);
+    expect(solver.stats().tokensWasted).toBe(0);
+    await solver.close();
+    const wasted = events.filter((e) => e.type === 'wasted');
+    expect(wasted.map((e) => e.type === 'wasted' && e.reason)).toEqual(['solver-closed']);
+    expect(solver.stats()).toMatchObject({ tokensWasted: 1, pointsWasted: 6, tokensUsed: 2 });
+    await expect(solver.solve(pages[0])).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
+
+describe('solver.close()', () => {
+  it('leaves no timer, socket or pending request: a process with sight, pool and keepFresh exits by itself', async () => {
+    const script = fileURLToPath(new URL('./close-exit.ts', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const child = spawn(tsx, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let code: number | null;
+    try {
+      code = await step('child process exits', exit, 60_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      pending: number;
+      pollsAfterClose: number;
+      stats: { tasksCreated: number; tokensWasted: number };
+      unhandled: string[];
+    };
+    expect(code, `stderr: ${stderr}`).toBe(0);
+    expect(report.pending).toBeGreaterThan(0); // tasks were still processing when the solver closed
+    expect(report.pollsAfterClose).toBe(0);
+    expect(report.stats.tokensWasted).toBeGreaterThan(0);
+    expect(report.unhandled).toEqual([]);
+  }, 90_000);
+});
