@@ -82,7 +82,7 @@ function needsSubmit(result: CaptchaSolveResult): boolean {
 }
 
 async function runInFrame(frame: DriverFrame, args: SubmitArgs): Promise<FrameSubmit> {
-  return frame.evaluateExpression<FrameSubmit>(`(${SUBMIT_IN_FRAME})(${JSON.stringify(args)})`);
+  return frame.evaluateIsolated<FrameSubmit>(`(${SUBMIT_IN_FRAME})(${JSON.stringify(args)})`);
 }
 
 /**

@@ -5,9 +5,11 @@
 import createDebug from 'debug';
 import { toDriverTarget } from '../drivers/index.js';
 import { inpageCall } from '../drivers/inpage.js';
-import type { DriverPage } from '../drivers/types.js';
+import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
+import { mainSource } from '../inpage/generated/main.js';
 import { scanSource } from '../inpage/generated/scan.js';
+import type { MainScan } from '../inpage/main.js';
 import type { FrameScan } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
@@ -75,10 +77,33 @@ function describeSignals(scan: FrameScan): string[] {
   return out;
 }
 
+/**
+ * One frame: its page JavaScript from the main world (cfg clients, hook records), then the DOM from an isolated
+ * world, which merges the two. A main world we cannot read leaves the DOM's evidence, with a note. The two reads are
+ * not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
+ */
+async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
+  for (let attempt = 0; ; attempt++) {
+    let main: MainScan | undefined;
+    let note: string | undefined;
+    try {
+      main = JSON.parse(await frame.evaluateMain<string>(mainExpression)) as MainScan;
+    } catch (error) {
+      if (isNavigationError(errorText(error))) throw error;
+      note = `main world not readable: ${errorText(error).slice(0, 200)}`;
+    }
+    const scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', main ? { main } : {}));
+    if (note) scan.notes.push(note);
+    const renderedMeanwhile =
+      main?.cfg === true && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
+    if (!renderedMeanwhile || attempt > 0) return scan;
+  }
+}
+
 async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<RoundResult> {
   const nodes = collectFrames(page, root);
   const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [], loading: [] };
-  const expression = inpageCall(scanSource, 'scanFrame', {});
+  const mainExpression = inpageCall(mainSource, 'scanMain', {});
   await Promise.all(
     nodes.map(async (node) => {
       if (node.vendor) {
@@ -87,7 +112,7 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         return;
       }
       try {
-        const scan = await withTimeout(node.frame.evaluateExpression<FrameScan>(expression), FRAME_SCAN_TIMEOUT_MS);
+        const scan = await withTimeout(scanFrame(node.frame, mainExpression), FRAME_SCAN_TIMEOUT_MS);
         result.scanned.push({ node, scan });
         result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
         if (scan.readyState !== 'complete') {
@@ -226,7 +251,7 @@ async function untilLoadedOrPause(round: RoundResult): Promise<void> {
   const pause = sleep(POLL_MS);
   if (round.loading.length === 0 || round.loading.length !== round.unsettled.length) return pause;
   const loaded = Promise.all(
-    round.loading.map((frame) => frame.evaluateExpression<boolean>(LOAD_EVENT_EXPRESSION).catch(() => false)),
+    round.loading.map((frame) => frame.evaluateIsolated<boolean>(LOAD_EVENT_EXPRESSION).catch(() => false)),
   ).then((all) => (all.every(Boolean) ? undefined : pause));
   await Promise.race([pause, loaded]);
 }

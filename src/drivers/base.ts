@@ -106,7 +106,9 @@ export abstract class BaseDriverFrame<
 
   abstract isDetached(): boolean;
 
-  abstract evaluateExpression<T>(expression: string): Promise<T>;
+  abstract evaluateMain<T>(expression: string): Promise<T>;
+
+  abstract evaluateIsolated<T>(expression: string): Promise<T>;
 
   url(): string {
     return this.raw.url();

@@ -1,14 +1,41 @@
 /** DriverPage / DriverFrame over playwright-core (typed structurally so playwright-core stays an optional peer). */
+import createDebug from 'debug';
 import { BaseDriverFrame, BaseDriverPage, type RawFrameLike, type RawPageLike } from './base.js';
+import { type CdpSessionLike, IsolatedWorlds } from './cdp.js';
 
-/** The part of a playwright-core Frame we use. */
+const log = createDebug('ezcaptcha:driver');
+
+/**
+ * The part of a playwright-core Frame we use. patchright's `evaluate` takes a fourth argument, `isolatedContext`
+ * (default true); playwright-core rejects a call with more than three.
+ */
 export interface PlaywrightFrameLike extends RawFrameLike<PlaywrightFrameLike> {
   isDetached(): boolean;
+  evaluate(expression: string, arg?: unknown, options?: unknown, isolatedContext?: boolean): Promise<unknown>;
+}
+
+interface PlaywrightContextLike {
+  newCDPSession(target: unknown): Promise<CdpSessionLike>;
 }
 
 /** The part of a playwright-core Page we use. */
 export interface PlaywrightPageLike extends RawPageLike<PlaywrightFrameLike> {
   addInitScript(script: { content: string }): Promise<unknown>;
+  context?(): PlaywrightContextLike;
+}
+
+/** playwright-core's answer to a fourth evaluate argument. */
+const TOO_MANY_ARGUMENTS = /too many arguments/i;
+
+interface FrameTreeNode {
+  frame: { id: string; url: string; name?: string };
+  childFrames?: FrameTreeNode[];
+}
+
+/** A CDP session and the isolated worlds in it, for one frame that has a target of its own (page or OOPIF). */
+interface RootSession {
+  session: CdpSessionLike;
+  worlds: IsolatedWorlds;
 }
 
 export class PlaywrightDriverPage extends BaseDriverPage<
@@ -17,15 +44,66 @@ export class PlaywrightDriverPage extends BaseDriverPage<
   PlaywrightDriverFrame
 > {
   readonly kind = 'playwright' as const;
+  /** Whether `evaluate` takes patchright's world argument; undefined until the first evaluation tells. */
+  worldArgument: boolean | undefined;
+  readonly #roots = new WeakMap<PlaywrightFrameLike, Promise<RootSession | undefined>>();
 
   protected createFrame(frame: PlaywrightFrameLike): PlaywrightDriverFrame {
     return new PlaywrightDriverFrame(frame, this);
   }
 
   async addInitScript(source: string): Promise<void> {
-    // Runs before page scripts in every frame, cross-origin children included, on every navigation.
+    // Runs before page scripts in every frame, cross-origin children included, on every navigation; in the main
+    // world on patchright too.
     await this.raw.addInitScript({ content: source });
   }
+
+  /**
+   * The CDP session of the target that renders `frame` (the page's, or an out-of-process iframe's) and `frame`'s
+   * CDP id in it; undefined when the browser has no CDP (Firefox, WebKit) or the frame cannot be matched.
+   */
+  async cdpFrame(frame: PlaywrightFrameLike): Promise<{ root: RootSession; frameId: string } | undefined> {
+    const chain: PlaywrightFrameLike[] = [];
+    for (let current: PlaywrightFrameLike | null = frame; current; current = current.parentFrame()) {
+      chain.unshift(current);
+      const root = await this.#rootSession(current);
+      if (!root) continue;
+      const frameId = await matchFrame(root.session, chain);
+      return frameId ? { root, frameId } : undefined;
+    }
+    return undefined;
+  }
+
+  #rootSession(frame: PlaywrightFrameLike): Promise<RootSession | undefined> {
+    let root = this.#roots.get(frame);
+    if (!root) {
+      const context = this.raw.context?.();
+      const target = frame.parentFrame() === null ? this.raw : frame;
+      root = context
+        ? context.newCDPSession(target).then(
+            (session) => ({ session, worlds: new IsolatedWorlds(session) }),
+            // "This frame does not have a separate CDP session": an in-process frame, rendered by an ancestor.
+            () => undefined,
+          )
+        : Promise.resolve(undefined);
+      this.#roots.set(frame, root);
+    }
+    return root;
+  }
+}
+
+/** Find `chain` (root frame first) in the root session's frame tree by URL and name, position among equals. */
+async function matchFrame(session: CdpSessionLike, chain: readonly PlaywrightFrameLike[]): Promise<string | undefined> {
+  const { frameTree } = (await session.send('Page.getFrameTree')) as { frameTree: FrameTreeNode };
+  let node: FrameTreeNode | undefined = frameTree;
+  for (let i = 1; i < chain.length && node; i++) {
+    const child = chain[i] as PlaywrightFrameLike;
+    const same = (url: string, name: string | undefined) => url === child.url() && (name ?? '') === child.name();
+    const siblings = (chain[i - 1] as PlaywrightFrameLike).childFrames().filter((f) => same(f.url(), f.name()));
+    const candidates: FrameTreeNode[] = (node.childFrames ?? []).filter((n) => same(n.frame.url, n.frame.name));
+    node = candidates[Math.max(0, siblings.indexOf(child))];
+  }
+  return node?.frame.id;
 }
 
 export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, PlaywrightDriverPage> {
@@ -33,8 +111,36 @@ export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, 
     return this.raw.isDetached();
   }
 
-  async evaluateExpression<T>(expression: string): Promise<T> {
+  async evaluateMain<T>(expression: string): Promise<T> {
     // A string argument is evaluated as an expression (not called), and a returned promise is awaited.
+    if (await this.#takesWorldArgument())
+      return (await this.raw.evaluate(expression, undefined, undefined, false)) as T;
     return (await this.raw.evaluate(expression)) as T;
+  }
+
+  async evaluateIsolated<T>(expression: string): Promise<T> {
+    if (await this.#takesWorldArgument()) return (await this.raw.evaluate(expression, undefined, undefined, true)) as T;
+    // playwright-core: no isolated world in its API; open one over CDP, else fall back to the main world.
+    try {
+      const target = await this.page.cdpFrame(this.raw);
+      if (target) return await target.root.worlds.evaluate<T>(target.frameId, expression);
+    } catch (error) {
+      log('isolated world unavailable in %s: %s', this.raw.url(), (error as Error).message);
+    }
+    return (await this.raw.evaluate(expression)) as T;
+  }
+
+  /** Asked once per page, by behaviour: patchright takes a fourth `isolatedContext` argument, playwright-core throws. */
+  async #takesWorldArgument(): Promise<boolean> {
+    if (this.page.worldArgument === undefined) {
+      try {
+        await this.raw.evaluate('0', undefined, undefined, true);
+        this.page.worldArgument = true;
+      } catch (error) {
+        if (!TOO_MANY_ARGUMENTS.test((error as Error).message)) throw error;
+        this.page.worldArgument = false;
+      }
+    }
+    return this.page.worldArgument;
   }
 }

@@ -1,10 +1,35 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
 import { BaseDriverFrame, BaseDriverPage, type RawFrameLike, type RawPageLike } from './base.js';
+import {
+  type CdpSessionLike,
+  evaluateIn,
+  evaluateOn,
+  IsolatedWorlds,
+  isMainWorldObject,
+  mainWorldDocument,
+  STALE_CONTEXT,
+} from './cdp.js';
 
-/** The part of a puppeteer-core Frame we use. */
+/** A Puppeteer JSHandle, as far as we use it. */
+interface HandleLike {
+  remoteObject(): { objectId?: string };
+  dispose(): Promise<void>;
+}
+
+/** A Puppeteer Realm (the frame's main or isolated world), as far as we use it. */
+interface RealmLike {
+  evaluate(expression: string): Promise<unknown>;
+  evaluateHandle(expression: string): Promise<HandleLike>;
+}
+
+/** The part of a puppeteer-core Frame we use (`client`, `_id` and `isolatedRealm` are internal, hence optional). */
 export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
   readonly detached?: boolean;
   isDetached?(): boolean;
+  evaluateHandle?(expression: string): Promise<HandleLike>;
+  isolatedRealm?(): RealmLike;
+  readonly client?: CdpSessionLike;
+  readonly _id?: string;
 }
 
 /** The part of a puppeteer-core Page we use. */
@@ -12,20 +37,59 @@ export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
   evaluateOnNewDocument(source: string): Promise<unknown>;
 }
 
+/**
+ * How main-world evaluations reach the page: 'driver' when `frame.evaluate` runs there (puppeteer-core, rebrowser's
+ * default mode), 'document' when it runs in an isolated world (rebrowser `alwaysIsolated`) and the main world is
+ * reached through the frame's document node instead.
+ */
+type MainWorldRoute = 'driver' | 'document';
+
 export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, PuppeteerPageLike, PuppeteerDriverFrame> {
   readonly kind = 'puppeteer' as const;
+  #route: Promise<MainWorldRoute> | undefined;
 
   protected createFrame(frame: PuppeteerFrameLike): PuppeteerDriverFrame {
     return new PuppeteerDriverFrame(frame, this);
   }
 
   async addInitScript(source: string): Promise<void> {
-    // CDP Page.addScriptToEvaluateOnNewDocument: re-applied to every new frame session, OOPIFs included.
+    // CDP Page.addScriptToEvaluateOnNewDocument: re-applied to every new frame session, OOPIFs included; it runs in
+    // the main world on every fork (rebrowser alwaysIsolated included).
     await this.raw.evaluateOnNewDocument(source);
+  }
+
+  /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
+  mainWorldRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
+    if (!this.#route) {
+      const probing = probeRoute(frame);
+      this.#route = probing;
+      // A probe that failed (a navigation under it) is tried again on the next call.
+      probing.catch(() => {
+        if (this.#route === probing) this.#route = undefined;
+      });
+    }
+    return this.#route;
+  }
+}
+
+async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
+  const client = frame.client;
+  if (!client || !frame.evaluateHandle) return 'driver';
+  const handle = await frame.evaluateHandle('document');
+  try {
+    const objectId = handle.remoteObject().objectId;
+    if (!objectId) return 'driver';
+    return (await isMainWorldObject(client, objectId)) ? 'driver' : 'document';
+  } finally {
+    await handle.dispose().catch(() => undefined);
   }
 }
 
 export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, PuppeteerDriverPage> {
+  /** This frame's main-world `document`, resolved once per document (route 'document' only). */
+  #mainDocument: { url: string; objectId: Promise<string> } | undefined;
+  #isolatedWorlds: { session: CdpSessionLike; worlds: IsolatedWorlds } | undefined;
+
   override name(): string {
     try {
       return this.raw.name();
@@ -38,22 +102,60 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     return this.raw.isDetached ? this.raw.isDetached() : this.raw.detached === true;
   }
 
-  async evaluateExpression<T>(expression: string): Promise<T> {
+  async evaluateMain<T>(expression: string): Promise<T> {
     const session = misattachedSession(this.raw, this.page.raw);
-    if (session) return evaluateInSession<T>(session, expression);
-    // A string is evaluated as an expression through CDP Runtime.evaluate (not subject to the page CSP).
-    return (await this.raw.evaluate(expression)) as T;
+    // Without a context id, Runtime.evaluate runs in the main world of that OOPIF target's own frame.
+    if (session) return evaluateIn<T>(session, expression);
+    const route = await this.page.mainWorldRoute(this.raw);
+    // A string is evaluated as an expression through CDP (not subject to the page CSP).
+    if (route === 'driver') return (await this.raw.evaluate(expression)) as T;
+    return this.#evaluateThroughDocument<T>(expression);
+  }
+
+  async evaluateIsolated<T>(expression: string): Promise<T> {
+    const session = misattachedSession(this.raw, this.page.raw);
+    if (session && this.raw._id) {
+      if (this.#isolatedWorlds?.session !== session) {
+        this.#isolatedWorlds = { session, worlds: new IsolatedWorlds(session) };
+      }
+      return this.#isolatedWorlds.worlds.evaluate<T>(this.raw._id, expression);
+    }
+    const realm = this.raw.isolatedRealm?.();
+    if (realm) return (await realm.evaluate(expression)) as T;
+    return this.evaluateMain<T>(expression);
+  }
+
+  async #evaluateThroughDocument<T>(expression: string): Promise<T> {
+    const client = this.raw.client;
+    const realm = this.raw.isolatedRealm?.();
+    if (!client || !realm) return (await this.raw.evaluate(expression)) as T;
+    for (let attempt = 0; ; attempt++) {
+      const url = this.raw.url();
+      if (!this.#mainDocument || this.#mainDocument.url !== url) {
+        const objectId = resolveMainDocument(client, realm);
+        objectId.catch(() => undefined);
+        this.#mainDocument = { url, objectId };
+      }
+      try {
+        return await evaluateOn<T>(client, await this.#mainDocument.objectId, expression);
+      } catch (error) {
+        // Same URL, new document (a reload): the old document's object is gone; resolve once more.
+        this.#mainDocument = undefined;
+        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
+      }
+    }
   }
 }
 
-interface CdpSessionLike {
-  send(
-    method: 'Runtime.evaluate',
-    params: Record<string, unknown>,
-  ): Promise<{
-    result?: { value?: unknown };
-    exceptionDetails?: { text?: string; exception?: { description?: string } };
-  }>;
+async function resolveMainDocument(client: CdpSessionLike, realm: RealmLike): Promise<string> {
+  const handle = await realm.evaluateHandle('document');
+  try {
+    const objectId = handle.remoteObject().objectId;
+    if (!objectId) throw new Error('The frame has no document object.');
+    return await mainWorldDocument(client, objectId);
+  } finally {
+    await handle.dispose().catch(() => undefined);
+  }
 }
 
 interface CdpTargetLike {
@@ -78,13 +180,4 @@ function misattachedSession(frame: PuppeteerFrameLike, page: PuppeteerPageLike):
   } catch {
     return undefined;
   }
-}
-
-async function evaluateInSession<T>(session: CdpSessionLike, expression: string): Promise<T> {
-  const reply = await session.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
-  if (reply.exceptionDetails) {
-    const details = reply.exceptionDetails;
-    throw new Error(`Evaluation failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`);
-  }
-  return reply.result?.value as T;
 }

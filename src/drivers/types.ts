@@ -15,10 +15,18 @@ export interface DriverFrame {
   childFrames(): DriverFrame[];
   isDetached(): boolean;
   /**
-   * Evaluate a JavaScript expression in the frame's main world (through the protocol, so a page CSP without
-   * unsafe-eval does not block it) and return its JSON-serializable result, awaiting a returned promise.
+   * Evaluate a JavaScript expression in the frame's main world, where page JavaScript lives (`___grecaptcha_cfg`,
+   * callbacks, the early hook's store), and return its JSON-serializable result, awaiting a returned promise. Goes
+   * through the protocol, so a page CSP without unsafe-eval does not block it, and never sends `Runtime.enable`: on a
+   * driver whose own evaluate is isolated (rebrowser `alwaysIsolated`), it resolves the main world through the DOM.
    */
-  evaluateExpression<T>(expression: string): Promise<T>;
+  evaluateMain<T>(expression: string): Promise<T>;
+  /**
+   * Evaluate in an isolated world of the frame: same DOM, but none of the page's JavaScript, so builtins the page
+   * replaced (`Object.keys`, `Array.from`, `JSON`, ...) are the browser's own. Falls back to the main world on a
+   * driver that cannot open one.
+   */
+  evaluateIsolated<T>(expression: string): Promise<T>;
 }
 
 export interface DriverResponse {

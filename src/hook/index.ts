@@ -108,7 +108,7 @@ async function installInLoadedFrames(page: DriverPage): Promise<void> {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          frame.evaluateExpression<unknown>(HOOK_INIT_SCRIPT),
+          frame.evaluateMain<unknown>(`void ${HOOK_INIT_SCRIPT}`),
           new Promise((resolve) => {
             timer = setTimeout(resolve, LATE_INSTALL_TIMEOUT);
           }),
@@ -187,7 +187,7 @@ export async function settleNetworkFindings(page: unknown, timeout = 2_000): Pro
 export async function readHookRecords(frame: DriverFrame): Promise<HookSnapshot | null> {
   let json: unknown;
   try {
-    json = await frame.evaluateExpression<unknown>(READ_EXPRESSION);
+    json = await frame.evaluateMain<unknown>(READ_EXPRESSION);
   } catch (error) {
     log('records not readable in %s: %s', frame.url(), (error as Error).message);
     return null;

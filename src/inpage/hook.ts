@@ -125,6 +125,13 @@ const nodeNameGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'nodeName'
 const nodeTypeGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'nodeType')?.get : undefined;
 const baseURIGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'baseURI')?.get : undefined;
 const HOOK_KEY = Symbol.for('ezcaptcha.hook');
+/** Pristine built-ins for the main-world code the solver evaluates later (main.ts), when the page may have replaced them. */
+const pristine = {
+  getOwnPropertyDescriptor,
+  apply,
+  setTimeout: G.setTimeout as typeof setTimeout,
+  clearTimeout: G.clearTimeout as typeof clearTimeout,
+};
 
 const MAX_PARAMS = 64;
 const MAX_STRING = 16_384;
@@ -816,6 +823,7 @@ export function install(): { installed: boolean } {
   if (getOwnPropertyDescriptor(G, HOOK_KEY)) return { installed: false };
   const store: HookStore = { v: 1, renders: [], executes: [], arkose: [], tokens: [] };
   defineProperty(store, 'snapshot', { value: () => snapshotOf(store), enumerable: false });
+  defineProperty(store, 'pristine', { value: pristine, enumerable: false });
   defineProperty(G, HOOK_KEY, { value: store, enumerable: false, writable: false, configurable: false });
   try {
     hookGrecaptcha(store);

@@ -1,12 +1,15 @@
 /**
- * In-page captcha scanner: runs inside one frame (main world), reads the DOM, `___grecaptcha_cfg` and the early hook's
- * records, and returns plain JSON evidence. It never writes to the page and never calls page functions or getters.
- * Classification (checkbox / invisible / score, task types) happens on the Node side (src/detect).
+ * In-page captcha scanner: runs inside one frame, in an isolated world (same DOM, none of the page's JavaScript, so
+ * the page's replaced builtins cannot reach it). It reads the DOM and merges what the main-world scan (main.ts) saw
+ * in `___grecaptcha_cfg` and the early hook's records, and returns plain JSON evidence. It never writes to the page
+ * and never calls page functions or getters. Classification (checkbox / invisible / score, task types) happens on
+ * the Node side (src/detect).
  */
+import type { MainClient, MainScan } from './main.js';
 
 export interface ScanOptions {
-  /** How deep to walk each `___grecaptcha_cfg.clients[id]` object. */
-  maxDepth?: number;
+  /** What the main world of this frame holds (cfg clients, hook records); absent: the DOM alone. */
+  main?: MainScan;
 }
 
 export interface RecaptchaLoader {
@@ -125,71 +128,12 @@ const ANCHOR_PATH = /\/recaptcha\/(api2|enterprise)\/anchor\/?$/;
 const BFRAME_PATH = /\/recaptcha\/(api2|enterprise)\/bframe\/?$/;
 const LOADER_PATH = /\/recaptcha\/(api|enterprise)\.js$/;
 const SITEKEY = /^[\w-]{20,80}$/;
-/** The shape of a real reCAPTCHA site key: junk in a hostile cfg must not become a task. */
-const RECAPTCHA_SITEKEY = /^6L[\w-]{38}$/;
 const MAX_STRING = 8192;
 const MAX_NODES = 5000;
 
 function cap(value: unknown, max = MAX_STRING): string | undefined {
   if (typeof value !== 'string') return undefined;
   return value.length > max ? value.slice(0, max) : value;
-}
-
-/** A JSON string literal built by hand: the page may have replaced JSON. */
-function jsonQuote(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const ch = text[i]!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (code < 0x20 || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-/** Reads an own data property without ever running a getter or a Proxy trap we cannot survive. */
-function own(obj: unknown, key: PropertyKey): unknown {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return undefined;
-  try {
-    const descriptor = Object.getOwnPropertyDescriptor(obj, key);
-    return descriptor && 'value' in descriptor ? descriptor.value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function hasOwn(obj: object, key: PropertyKey): boolean {
-  try {
-    return Object.getOwnPropertyDescriptor(obj, key) !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-function ownKeys(obj: unknown): string[] {
-  if (obj === null || typeof obj !== 'object') return [];
-  try {
-    return Object.keys(obj).slice(0, 500);
-  } catch {
-    return [];
-  }
-}
-
-function isNode(value: unknown): value is Node {
-  try {
-    return typeof Node !== 'undefined' && value instanceof Node;
-  } catch {
-    return false;
-  }
-}
-
-function isWindowLike(value: unknown): boolean {
-  try {
-    return value === window || (typeof value === 'object' && value !== null && own(value, 'window') === value);
-  } catch {
-    return true;
-  }
 }
 
 function parseURL(raw: string | null | undefined): URL | undefined {
@@ -226,7 +170,7 @@ function queryAll<E extends Element>(selector: string): E[] {
   const out: E[] = [];
   for (const root of [document, ...shadowRoots]) {
     try {
-      out.push(...Array.from(root.querySelectorAll<E>(selector)));
+      for (const element of root.querySelectorAll<E>(selector)) out.push(element);
     } catch {
       // ignore
     }
@@ -240,17 +184,6 @@ function attr(el: Element, name: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeCallback(value: unknown): string | undefined {
-  if (typeof value === 'string') return cap(value, 200) || undefined;
-  if (typeof value === 'function') {
-    // Anonymous and bound-anonymous functions have no name to report (they are called by reference when solving).
-    // `{ callback: function () {} }` infers the name "callback" from the key: that is anonymous too.
-    const name = cap(own(value, 'name'), 200) ?? '';
-    return name === '' || name === 'bound ' || name === 'callback' || name === 'bound callback' ? undefined : name;
-  }
-  return undefined;
 }
 
 function decodeCo(co: string | null): string | undefined {
@@ -284,46 +217,27 @@ function isVisibleChallenge(frame: HTMLIFrameElement): boolean {
   }
 }
 
-interface ClientInfo {
-  widgetId?: number;
-  params?: Record<string, unknown>;
-  idStrings: string[];
+interface ClientInfo extends Omit<MainClient, 'elements'> {
   elements: Element[];
-  promiseCallback: boolean;
-  fullscreen: boolean;
 }
 
-/** Depth-first, cycle-safe walk of one client: the params object (sitekey + size), id strings and elements. */
-function walkClient(client: unknown, maxDepth: number): ClientInfo {
-  const info: ClientInfo = { idStrings: [], elements: [], promiseCallback: false, fullscreen: false };
-  const seen = new WeakSet<object>();
-  let budget = 3000;
-  const visit = (value: unknown, depth: number) => {
-    if (budget-- <= 0 || value === null || typeof value !== 'object') return;
-    if (isNode(value)) {
-      if (value instanceof Element && !info.elements.includes(value)) info.elements.push(value);
-      return;
-    }
-    if (seen.has(value) || isWindowLike(value)) return;
-    seen.add(value);
-    const sitekey = own(value, 'sitekey');
-    if (typeof sitekey === 'string' && RECAPTCHA_SITEKEY.test(sitekey) && !info.params) {
-      // No prototype: a polluted Object.prototype must not supply missing params such as `action`.
-      const params: Record<string, unknown> = Object.create(null);
-      for (const key of ownKeys(value)) params[key] = own(value, key);
-      info.params = params;
-      if ('promise-callback' in params && params['promise-callback'] !== undefined) info.promiseCallback = true;
-    }
-    if (depth >= maxDepth) return;
-    for (const key of ownKeys(value)) {
-      const child = own(value, key);
-      if (typeof child === 'string' && depth === 0 && /^[a-z0-9]{8,16}$/.test(child)) info.idStrings.push(child);
-      else if (child === 'fullscreen' && depth <= 2) info.fullscreen = true;
-      else if (child !== null && typeof child === 'object') visit(child, depth + 1);
-    }
-  };
-  visit(client, 0);
-  return info;
+/** The element at `path` (child-element indices from documentElement; -1 enters an open shadow root). */
+function elementAt(path: readonly number[]): Element | undefined {
+  let node: Element | ShadowRoot | null = document.documentElement;
+  for (const index of path) {
+    if (!node) return undefined;
+    node = index === -1 ? (node as Element).shadowRoot : (node.children[index] ?? null);
+  }
+  return node instanceof Element ? node : undefined;
+}
+
+function elementsAt(paths: readonly number[][]): Element[] {
+  const out: Element[] = [];
+  for (const path of paths) {
+    const element = elementAt(path);
+    if (element && !out.includes(element)) out.push(element);
+  }
+  return out;
 }
 
 interface AnchorInfo {
@@ -363,25 +277,7 @@ function addSource(widget: RecaptchaWidgetEvidence, source: string): void {
   if (!widget.sources.includes(source)) widget.sources.push(source);
 }
 
-type HookStore = {
-  v?: number;
-  renders?: unknown[];
-  executes?: unknown[];
-  arkose?: unknown[];
-};
-
-function readHook(): HookStore | undefined {
-  const store = own(globalThis, Symbol.for('ezcaptcha.hook'));
-  return store && typeof store === 'object' ? (store as HookStore) : undefined;
-}
-
-function hookList(store: HookStore | undefined, key: 'renders' | 'executes' | 'arkose'): unknown[] {
-  const list = own(store, key);
-  if (!Array.isArray(list)) return [];
-  return list.slice(-200);
-}
-
-function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | undefined): void {
+function scanRecaptcha(scan: FrameScan, main: MainScan | undefined): void {
   const rc = scan.recaptcha;
   // Loaders.
   for (const script of queryAll<HTMLScriptElement>('script[src]')) {
@@ -397,28 +293,18 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
       ...(onload ? { onload: cap(onload, 200) } : {}),
     });
   }
-  // Globals.
-  const cfg = own(window, '___grecaptcha_cfg');
-  const grecaptcha = own(window, 'grecaptcha');
+  // Globals, as the main world saw them.
   const g = rc.globals;
-  g.cfg = cfg !== undefined && cfg !== null;
-  // The early hook defines `grecaptcha` as an accessor (not read here), so with the hook in place an own property
-  // proves nothing; without it, presence is enough.
-  g.grecaptcha = (grecaptcha !== undefined && grecaptcha !== null) || (!hook && hasOwn(window, 'grecaptcha'));
-  g.enterpriseNamespace = own(grecaptcha, 'enterprise') !== undefined;
-  g.clientFlag = own(window, '__google_recaptcha_client') === true;
-  const api = cap(own(window, '__recaptcha_api'), 500);
-  if (api) g.api = api;
-  g.cfgEnterprise = Array.isArray(own(cfg, 'enterprise')) && (own(cfg, 'enterprise') as unknown[]).length > 0;
-  const renderModes = own(cfg, 'render');
-  if (Array.isArray(renderModes)) {
-    // Plain loop: the page may have redefined Array.prototype.map and friends.
-    const modes: string[] = [];
-    for (let i = 0; i < renderModes.length && i < 20; i++) {
-      const mode = cap(own(renderModes, i), 200);
-      if (mode) modes[modes.length] = mode;
-    }
-    g.renderModes = modes;
+  if (main) {
+    g.cfg = main.cfg;
+    // The early hook defines `grecaptcha` as an accessor, so with the hook in place an own property proves nothing;
+    // without it, presence is enough.
+    g.grecaptcha = main.grecaptcha || (!main.hook && main.grecaptchaOwn);
+    g.enterpriseNamespace = main.enterpriseNamespace;
+    g.clientFlag = main.clientFlag;
+    if (main.api) g.api = cap(main.api, 500);
+    g.cfgEnterprise = main.cfgEnterprise;
+    g.renderModes = main.renderModes.slice(0, 20);
   }
 
   // Anchor and challenge iframes.
@@ -438,18 +324,9 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   }
 
   // Clients from the cfg.
-  const clients: ClientInfo[] = [];
-  const clientsObj = own(cfg, 'clients');
-  for (const key of ownKeys(clientsObj).slice(0, 100)) {
-    const info = walkClient(own(clientsObj, key), maxDepth);
-    const numeric = Number(key);
-    if (Number.isInteger(numeric)) info.widgetId = numeric;
-    else {
-      const id = own(own(clientsObj, key), 'id');
-      if (typeof id === 'number') info.widgetId = id;
-    }
-    clients.push(info);
-  }
+  const clients: ClientInfo[] = (main?.clients ?? [])
+    .slice(0, 100)
+    .map((c) => ({ ...c, elements: elementsAt(c.elements) }));
   g.clientCount = clients.length;
 
   const widgets: Array<{ w: RecaptchaWidgetEvidence; elements: Element[]; anchor?: AnchorInfo }> = [];
@@ -468,10 +345,8 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
       push(w.sizes, p.size, 'cfg');
       push(w.s, p.s, 'cfg');
       push(w.actions, p.action, 'cfg');
-      const cb = describeCallback(p.callback);
-      if (cb) push(w.callbacks, cb, 'cfg');
-      if (typeof p.bind === 'string' || isNode(p.bind))
-        w.bind = typeof p.bind === 'string' ? cap(p.bind, 200) : 'element';
+      push(w.callbacks, p.callback, 'cfg');
+      if (p.bind !== undefined) w.bind = cap(p.bind, 200);
       if (typeof p.isolated === 'boolean') w.isolated = p.isolated;
     }
     w.promiseCallback = client.promiseCallback;
@@ -496,36 +371,33 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   }
 
   // Early hook render records: by widget id, container element or container id.
-  for (const record of hookList(hook, 'renders')) {
-    const params = own(record, 'params');
-    const widgetId = own(record, 'widgetId');
-    const container = own(record, 'container');
-    const containerId = cap(own(record, 'containerId'), 200);
-    const sitekey = cap(own(params, 'sitekey'), 200);
-    let target = widgets.find((x) => typeof widgetId === 'number' && x.w.widgetId === widgetId);
-    target ??= widgets.find((x) => isNode(container) && x.elements.some((e) => e === container));
+  for (const record of main?.renders ?? []) {
+    const params = record.params;
+    const widgetId = record.widgetId;
+    const container = record.container ? elementAt(record.container) : undefined;
+    const containerId = cap(record.containerId, 200);
+    const sitekey = cap(params.sitekey, 200);
+    let target = widgets.find((x) => widgetId !== undefined && x.w.widgetId === widgetId);
+    target ??= widgets.find((x) => container !== undefined && x.elements.some((e) => e === container));
     target ??= widgets.find((x) => containerId !== undefined && x.elements.some((e) => e.id === containerId));
     target ??= widgets.find(
       (x) => x.w.widgetId === undefined && sitekey !== undefined && x.w.sitekeys.some((c) => c.value === sitekey),
     );
     if (!target) {
-      target = { w: newWidget(), elements: container instanceof Element ? [container] : [] };
+      target = { w: newWidget(), elements: container ? [container] : [] };
       widgets.push(target);
     }
     const w = target.w;
     addSource(w, 'hook-render');
-    if (typeof widgetId === 'number' && w.widgetId === undefined) w.widgetId = widgetId;
-    if (own(record, 'enterprise') === true) w.enterpriseAnchor = true;
+    if (widgetId !== undefined && w.widgetId === undefined) w.widgetId = widgetId;
+    if (record.enterprise) w.enterpriseAnchor = true;
     push(w.sitekeys, sitekey, 'hook-render');
-    push(w.sizes, own(params, 'size'), 'hook-render');
-    push(w.s, own(params, 's'), 'hook-render');
-    push(w.actions, own(params, 'action'), 'hook-render');
-    const cb = describeCallback(own(params, 'callback'));
-    if (cb) push(w.callbacks, cb, 'hook-render');
-    const bind = own(params, 'bind');
-    if (typeof bind === 'string' && !w.bind) w.bind = cap(bind, 200);
-    const isolated = own(params, 'isolated');
-    if (typeof isolated === 'boolean' && w.isolated === undefined) w.isolated = isolated;
+    push(w.sizes, params.size, 'hook-render');
+    push(w.s, params.s, 'hook-render');
+    push(w.actions, params.action, 'hook-render');
+    push(w.callbacks, params.callback, 'hook-render');
+    if (params.bind !== undefined && !w.bind) w.bind = cap(params.bind, 200);
+    if (typeof params.isolated === 'boolean' && w.isolated === undefined) w.isolated = params.isolated;
   }
 
   // Loader `render=<sitekey>`: a v3 client even when the release script has not rendered it.
@@ -641,19 +513,7 @@ function scanRecaptcha(scan: FrameScan, maxDepth: number, hook: HookStore | unde
   }
 
   // Execute records from the hook.
-  for (const record of hookList(hook, 'executes')) {
-    const action = cap(own(record, 'action'), 200);
-    const sitekey = cap(own(record, 'sitekey'), 200);
-    const widgetId = own(record, 'widgetId');
-    const at = own(record, 'at');
-    rc.executes.push({
-      enterprise: own(record, 'enterprise') === true,
-      ...(sitekey ? { sitekey } : {}),
-      ...(typeof widgetId === 'number' ? { widgetId } : {}),
-      ...(action !== undefined ? { action } : {}),
-      at: typeof at === 'number' ? at : 0,
-    });
-  }
+  for (const record of main?.executes ?? []) rc.executes.push({ ...record });
 
   // Fallback: `execute('<key>', {action: 'x'})` in inline scripts.
   if (rc.widgets.length > 0 || rc.loaders.length > 0) {
@@ -695,7 +555,7 @@ function parseArkoseToken(token: string): { pk?: string; surl?: string } {
   return { ...(pk ? { pk: pk.toUpperCase() } : {}), ...(surl ? { surl } : {}) };
 }
 
-function scanArkose(scan: FrameScan, hook: HookStore | undefined): void {
+function scanArkose(scan: FrameScan, main: MainScan | undefined): void {
   const ak = scan.arkose;
   const byKey = new Map<string, ArkoseWidgetEvidence>();
   const widget = (pk: string, source: string): ArkoseWidgetEvidence => {
@@ -751,18 +611,13 @@ function scanArkose(scan: FrameScan, hook: HookStore | undefined): void {
     if (parsed.surl) push(w.surls, parsed.surl, 'fc-token');
     w.tokenPresent = true;
   }
-  for (const record of hookList(hook, 'arkose')) {
-    const pk = arkosePk(cap(own(record, 'publicKey'), 200));
+  for (const record of main?.arkose ?? []) {
+    const pk = arkosePk(cap(record.publicKey, 200));
     if (!pk) continue;
     const w = widget(pk, 'hook');
-    const surl = cap(own(record, 'surl'), 500);
+    const surl = cap(record.surl, 500);
     if (surl) push(w.surls, surl, 'hook');
-    const data = own(record, 'data');
-    if (typeof data === 'string' && data) w.data = cap(data);
-    else if (data && typeof data === 'object') {
-      const blob = own(data, 'blob');
-      if (typeof blob === 'string') w.data = `{"blob":${jsonQuote(cap(blob) ?? '')}}`;
-    }
+    if (record.data) w.data = cap(record.data);
   }
   ak.widgets.push(...byKey.values());
 }
@@ -806,11 +661,10 @@ export function scanFrame(options: ScanOptions = {}): FrameScan {
     return scan;
   }
   shadowRoots = undefined;
-  const hook = readHook();
-  scan.hook = hook !== undefined;
+  scan.hook = options.main?.hook === true;
   for (const [name, run] of [
-    ['reCAPTCHA', () => scanRecaptcha(scan, options.maxDepth ?? 6, hook)],
-    ['Arkose', () => scanArkose(scan, hook)],
+    ['reCAPTCHA', () => scanRecaptcha(scan, options.main)],
+    ['Arkose', () => scanArkose(scan, options.main)],
   ] as const) {
     try {
       run();

@@ -6,6 +6,7 @@ import type { DetectedCaptcha } from '../detect/index.js';
 import { inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { injectSource } from '../inpage/generated/inject.js';
+import { mainSource } from '../inpage/generated/main.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
@@ -20,33 +21,49 @@ export function frameAt(page: DriverPage, framePath: readonly number[]): DriverF
 }
 
 export async function documentIdOf(frame: DriverFrame): Promise<number> {
-  return frame.evaluateExpression<number>(inpageCall(injectSource, 'documentId'));
+  return frame.evaluateIsolated<number>(inpageCall(injectSource, 'documentId'));
 }
 
 export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
   const frame = frameAt(page, captcha.framePath);
   if (!frame) return false;
   return frame
-    .evaluateExpression<boolean>(
+    .evaluateIsolated<boolean>(
       inpageCall(injectSource, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId }),
     )
     .catch(() => true);
 }
 
-/** Inject in the frame; a callback that is a global let/const binding is resolved by name here, as data-checked code. */
+/**
+ * Inject in the frame: the token goes into the response elements from an isolated world first (so a callback that
+ * submits the form sends it), then the main world tells the page's JavaScript. A callback that is a global
+ * let/const binding is resolved by name here, as data-checked code.
+ */
 export async function injectInto(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
-  const outcome = await frame.evaluateExpression<InjectOutcome>(inpageCall(injectSource, 'injectToken', request));
+  const filled = await frame.evaluateIsolated<InjectOutcome>(inpageCall(injectSource, 'fillResponse', request));
+  if (!filled.ok) return filled;
+  const told = JSON.parse(
+    await frame.evaluateMain<string>(inpageCall(mainSource, 'injectMain', request)),
+  ) as InjectOutcome;
+  const outcome: InjectOutcome = {
+    ...told,
+    responseElements: filled.responseElements,
+    verified: told.verified || filled.verified,
+  };
+  const reason = filled.reason ?? told.reason;
+  if (reason !== undefined) outcome.reason = reason;
   const name = outcome.unresolvedCallback;
   if (name && IDENTIFIER_PATH.test(name)) {
     // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
     const lookup = `(() => { try { return ${name}; } catch { return undefined; } })()`;
-    const called = await frame.evaluateExpression<CallbackOutcome>(
-      `(${injectSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
+    const called = await frame.evaluateMain<CallbackOutcome>(
+      `(${mainSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
     );
     if (called !== 'not-found') {
       outcome.callback = called;
       outcome.unresolvedCallback = undefined;
     }
   }
+  outcome.ok = outcome.verified && outcome.callback !== 'failed' && !told.reason?.startsWith('navigated');
   return outcome;
 }

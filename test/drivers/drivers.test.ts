@@ -90,9 +90,9 @@ describe.each(DRIVERS)('driver adapter for %s', (driver: DriverName) => {
       expect(urls).toEqual(expect.arrayContaining(['shop.test', 'widgets.test', 'embed.test', 'www.google.com']));
       const inner = page.mainFrame().childFrames()[0]!.childFrames()[0]!;
       expect(inner.url()).toBe('https://embed.test/embed/checkbox?page=nested-iframe');
-      expect(await inner.evaluateExpression<string>('location.host')).toBe('embed.test');
-      expect(await inner.evaluateExpression<number>('Promise.resolve(41).then((n) => n + 1)')).toBe(42);
-      await expect(inner.evaluateExpression('(() => { throw new Error("boom") })()')).rejects.toThrow(/boom/);
+      expect(await inner.evaluateMain<string>('location.host')).toBe('embed.test');
+      expect(await inner.evaluateMain<number>('Promise.resolve(41).then((n) => n + 1)')).toBe(42);
+      await expect(inner.evaluateMain('(() => { throw new Error("boom") })()')).rejects.toThrow(/boom/);
     } finally {
       await raw.close();
     }
@@ -103,7 +103,7 @@ describe.each(DRIVERS)('driver adapter for %s', (driver: DriverName) => {
     try {
       await raw.goto(site.page('strict-csp').url);
       const page = toDriverPage(raw);
-      expect(await page.mainFrame().evaluateExpression<number>('[1, 2, 3].reduce((a, b) => a + b)')).toBe(6);
+      expect(await page.mainFrame().evaluateMain<number>('[1, 2, 3].reduce((a, b) => a + b)')).toBe(6);
       // The CSP is still in force for the page: a script element without the nonce does not run.
       const probe =
         '(() => { const s = document.createElement("script"); s.textContent = "window.__ezProbe = 1";' +
@@ -127,7 +127,7 @@ describe.each(DRIVERS)('driver adapter for %s', (driver: DriverName) => {
         [page.mainFrame(), 'shop.test'],
         [child, 'widgets.test'],
       ] as const) {
-        expect(await frame.evaluateExpression('window.__ezInit')).toEqual({ host, state: 'loading', scripts: 0 });
+        expect(await frame.evaluateMain('window.__ezInit')).toEqual({ host, state: 'loading', scripts: 0 });
       }
     } finally {
       await raw.close();

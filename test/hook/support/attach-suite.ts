@@ -76,10 +76,10 @@ async function recordsOf(frame: DriverFrame): Promise<HookSnapshot> {
 async function tickCheckbox(page: DriverPage, sitekey: string): Promise<void> {
   const anchor = await frameWhere(page, (url) => url.includes('/anchor?') && url.includes(`k=${sitekey}`));
   await eventually(
-    () => anchor.evaluateExpression<boolean>("!!document.getElementById('recaptcha-anchor')"),
+    () => anchor.evaluateMain<boolean>("!!document.getElementById('recaptcha-anchor')"),
     (ready) => ready,
   );
-  await anchor.evaluateExpression("document.getElementById('recaptcha-anchor').click()");
+  await anchor.evaluateMain("document.getElementById('recaptcha-anchor').click()");
 }
 
 export function defineAttachSuite(driver: DriverName): void {
@@ -120,7 +120,7 @@ export function defineAttachSuite(driver: DriverName): void {
       ]);
       // The page's own execute() result still reached it, and its submit flow reaches the server.
       expect(
-        await page.mainFrame().evaluateExpression<string>("document.getElementById('recaptcha-token').value"),
+        await page.mainFrame().evaluateMain<string>("document.getElementById('recaptcha-token').value"),
       ).toMatch(/^03A/);
       await raw.click('#submit');
       const [verification] = await site.waitForVerification('v3-execute', { timeout: 15_000 });
@@ -249,13 +249,13 @@ export function defineAttachSuite(driver: DriverName): void {
       ]);
       await eventually(
         () =>
-          page.mainFrame().evaluateExpression<string>("document.querySelector('input[name=fc-token]')?.value ?? ''"),
+          page.mainFrame().evaluateMain<string>("document.querySelector('input[name=fc-token]')?.value ?? ''"),
         (token) => token.includes(`pk=${expected?.sitekey}`),
       );
       // The captured onCompleted is the page's own: calling it runs the page's verification.
       await page
         .mainFrame()
-        .evaluateExpression(
+        .evaluateMain(
           "globalThis[Symbol.for('ezcaptcha.hook')].arkose[0].onCompleted({ token: 'not-a-real-token' })",
         );
       expect((await site.waitForVerification('funcaptcha-custom', { timeout: 15_000 }))[0]?.ok).toBe(false);
@@ -267,10 +267,10 @@ export function defineAttachSuite(driver: DriverName): void {
       const [expected] = site.page('cross-origin-iframe').captchas;
       const frame = await frameWhere(page, (url) => url.startsWith(site.origins.widgets));
       await eventually(
-        () => frame.evaluateExpression<boolean>('!!(window.grecaptcha && grecaptcha.render)'),
+        () => frame.evaluateMain<boolean>('!!(window.grecaptcha && grecaptcha.render)'),
         (ready) => ready,
       );
-      await frame.evaluateExpression(
+      await frame.evaluateMain(
         `(() => { const el = document.createElement('div'); el.id = 'second'; document.body.appendChild(el);
           return grecaptcha.render(el, { sitekey: '${expected?.sitekey}', s: 'IFRAME_S', action: 'embed' }); })()`,
       );
@@ -295,7 +295,7 @@ export function defineAttachSuite(driver: DriverName): void {
       expect((await site.waitForVerification('strict-csp', { timeout: 15_000 }))[0]?.page).toBe('strict-csp');
       await page
         .mainFrame()
-        .evaluateExpression(`grecaptcha.execute(0)`)
+        .evaluateMain(`grecaptcha.execute(0)`)
         .catch(() => undefined);
       expect((await recordsOf(page.mainFrame())).executes).toEqual([expect.objectContaining({ widgetId: 0 })]);
       await raw.close();

@@ -1,0 +1,116 @@
+/**
+ * The few DevTools protocol calls the adapters make themselves: evaluate in a given world, resolve a frame's main
+ * world through its document node, and keep one isolated world per frame. None of them sends `Runtime.enable`
+ * (the leak stealth drivers exist to hide), and none needs the page's CSP to allow eval.
+ */
+
+/** A CDP session of either driver (Puppeteer CDPSession, Playwright CDPSession). */
+export interface CdpSessionLike {
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>;
+}
+
+interface EvaluateReply {
+  result?: { value?: unknown; objectId?: string };
+  exceptionDetails?: { text?: string; exception?: { description?: string } };
+}
+
+/** Messages that mean a world, context or object belongs to a document that is gone. */
+export const STALE_CONTEXT = /cannot find context|could not find object|no frame for given id|context was destroyed/i;
+
+function replyValue<T>(reply: EvaluateReply): T {
+  if (reply.exceptionDetails) {
+    const details = reply.exceptionDetails;
+    throw new Error(`Evaluation failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`);
+  }
+  return reply.result?.value as T;
+}
+
+/** Runtime.evaluate; without a context id it runs in the main world of the session's top frame. */
+export async function evaluateIn<T>(session: CdpSessionLike, expression: string, contextId?: number): Promise<T> {
+  const reply = (await session.send('Runtime.evaluate', {
+    expression,
+    returnByValue: true,
+    awaitPromise: true,
+    ...(contextId === undefined ? {} : { contextId }),
+  })) as EvaluateReply;
+  return replyValue<T>(reply);
+}
+
+/** Evaluate `expression` in the world (and global scope) that owns `objectId`. */
+export async function evaluateOn<T>(session: CdpSessionLike, objectId: string, expression: string): Promise<T> {
+  const reply = (await session.send('Runtime.callFunctionOn', {
+    objectId,
+    // A function declared here is compiled in that world's global scope, so global let/const bindings resolve.
+    functionDeclaration: `function () { return (\n${expression}\n); }`,
+    returnByValue: true,
+    awaitPromise: true,
+  })) as EvaluateReply;
+  return replyValue<T>(reply);
+}
+
+/**
+ * The main-world object of the document that `objectId` (a `document` from any world of the frame) stands for:
+ * DOM.resolveNode without a context resolves a node in the main world of its own frame.
+ */
+export async function mainWorldDocument(session: CdpSessionLike, objectId: string): Promise<string> {
+  const described = (await session.send('DOM.describeNode', { objectId })) as { node?: { backendNodeId?: number } };
+  const backendNodeId = described.node?.backendNodeId;
+  if (backendNodeId === undefined) throw new Error('The frame has no document node.');
+  const resolved = (await session.send('DOM.resolveNode', { backendNodeId, objectGroup: 'ezcaptcha' })) as {
+    object?: { objectId?: string };
+  };
+  const id = resolved.object?.objectId;
+  if (!id) throw new Error("The frame's document could not be resolved in its main world.");
+  return id;
+}
+
+/** True when `objectId` lives in the main world: the same document resolved in the main world is the same object. */
+export async function isMainWorldObject(session: CdpSessionLike, objectId: string): Promise<boolean> {
+  const main = await mainWorldDocument(session, objectId);
+  try {
+    const reply = (await session.send('Runtime.callFunctionOn', {
+      objectId: main,
+      functionDeclaration: 'function (other) { return this === other; }',
+      arguments: [{ objectId }],
+      returnByValue: true,
+    })) as EvaluateReply;
+    return replyValue<boolean>(reply) === true;
+  } catch {
+    // "Argument should belong to the same JavaScript world as target object": another world.
+    return false;
+  }
+}
+
+/** One isolated world per frame id, created on first use and again after the frame's document changed. */
+export class IsolatedWorlds {
+  readonly #contexts = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly session: CdpSessionLike,
+    private readonly worldName = 'ezcaptcha',
+  ) {}
+
+  async evaluate<T>(frameId: string, expression: string): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const contextId = await this.#context(frameId);
+      try {
+        return await evaluateIn<T>(this.session, expression, contextId);
+      } catch (error) {
+        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
+        this.#contexts.delete(frameId);
+      }
+    }
+  }
+
+  #context(frameId: string): Promise<number> {
+    let context = this.#contexts.get(frameId);
+    if (!context) {
+      context = this.session
+        .send('Page.createIsolatedWorld', { frameId, worldName: this.worldName, grantUniveralAccess: false })
+        .then((reply) => (reply as { executionContextId: number }).executionContextId);
+      context.catch(() => this.#contexts.delete(frameId));
+      this.#contexts.set(frameId, context);
+    }
+    return context;
+  }
+}
