@@ -167,13 +167,15 @@ function requestBudgetMs(crawler: unknown): number | undefined {
  * solved, so Crawlee retries the request. One solver (one API client, one concurrency cap) serves every request.
  * Options are validated here, so a missing key fails when the crawler is built, not on the first page.
  */
-export function solveCaptchasHook(options: SolveCaptchasHookOptions = {}): CrawleeNavigationHook {
+export function solveCaptchasHook(
+  options: SolveCaptchasHookOptions = {},
+): CrawleeNavigationHook & { readonly solver: CaptchaSolver } {
   const { retryOnFailure = true, userDataKey = 'ezcaptcha', ...solveOptions } = options;
   const solver = new CaptchaSolver(solveOptions);
   const solveTimeoutMs = solveOptions.timeout ?? DEFAULT_SOLVE_TIMEOUT_SECS * 1000;
   let warnedBudget = false;
 
-  return async (ctx) => {
+  const hook: CrawleeNavigationHook = async (ctx) => {
     const budget = requestBudgetMs(ctx.crawler);
     if (!warnedBudget && budget !== undefined && budget < solveTimeoutMs + 30_000) {
       warnedBudget = true;
@@ -199,14 +201,17 @@ export function solveCaptchasHook(options: SolveCaptchasHookOptions = {}): Crawl
       throw new CaptchaNotSolvedError(record);
     }
   };
+  // The hook's solver, for attachHook(solver) (solveOnSight), stats() and close() (prefetch) after the crawl.
+  return Object.assign(hook, { solver });
 }
 
 /**
  * A `preNavigationHooks` entry that installs the early hook on `ctx.page` before `goto`, so `render()` / `execute()`
- * parameters (v3 actions, `s`) are captured from the first navigation. Safe to run on every request.
+ * parameters (v3 actions, `s`) are captured from the first navigation. Safe to run on every request. Given the
+ * solver of a `solveCaptchasHook({ solveOnSight: true })` (`hook.solver`), the page is also watched by it.
  */
-export function attachHook(): CrawleeNavigationHook {
+export function attachHook(solver?: CaptchaSolver): CrawleeNavigationHook {
   return async (ctx) => {
-    await attach(ctx.page as object);
+    await (solver ? solver.attach(ctx.page as object) : attach(ctx.page as object));
   };
 }

@@ -29,7 +29,10 @@ export interface EzCaptchaPluginOptions extends SolveOptions {
   solveInactiveChallenges?: boolean;
   /** Accepted for compatibility and ignored: this plugin never paints the page. */
   visualFeedback?: boolean;
-  /** Install the early hook (v3 action and render capture, network `s` watcher) on new pages. Default true. */
+  /**
+   * Install the early hook (v3 action and render capture, network `s` watcher) on new pages. Default true; with
+   * `solveOnSight`, new pages are also watched by `plugin.solver` (call `plugin.solver.close()` when done).
+   */
   earlyHook?: boolean;
 }
 
@@ -47,7 +50,7 @@ export interface EzCaptchaPageAdditions {
 export interface EzCaptchaPluginInstance {
   readonly name: 'ezcaptcha';
   readonly _isPuppeteerExtraPlugin: true;
-  /** The solver behind the plugin: subscribe to its typed events for progress. */
+  /** The solver behind the plugin: subscribe to its typed events, read `stats()`, `close()` it when done. */
   readonly solver: CaptchaSolver;
   /** Same as page.findRecaptchas(), for pages the plugin never saw. */
   findRecaptchas(page: unknown): Promise<FindRecaptchasResult>;
@@ -88,6 +91,7 @@ const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: 
 class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
   readonly solver: CaptchaSolver;
   readonly #earlyHook: boolean;
+  readonly #sightOn: boolean;
   readonly #patched = new WeakSet<object>();
 
   constructor(options: EzCaptchaPluginOptions) {
@@ -95,6 +99,7 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
     super({});
     this.solver = new CaptchaSolver(toPluginSolveOptions(options));
     this.#earlyHook = options.earlyHook !== false;
+    this.#sightOn = options.solveOnSight === true;
   }
 
   override get name(): 'ezcaptcha' {
@@ -110,7 +115,8 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
     this.#addMethods(page);
     if (!this.#earlyHook) return;
     try {
-      await attach(page as never);
+      // With solveOnSight the solver also watches the page, creating each captcha's task as soon as it shows.
+      await (this.#sightOn ? this.solver.attach(page as object) : attach(page as never));
     } catch (error) {
       log('early hook not installed: %s', (error as Error).message);
     }
