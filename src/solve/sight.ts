@@ -114,6 +114,8 @@ export class SightTracker {
 
   /** solve() creates its own task for this captcha: the watcher must not create another. */
   registerCall(page: DriverPage, captcha: DetectedCaptcha, documentId: number): void {
+    // Only watched pages keep entries (cleaned up on navigation and close); others have no watcher to race with.
+    if (!this.#watches.has(page)) return;
     const entries = this.#entriesOf(page);
     const key = entryKeyOf(captcha, documentId);
     const existing = entries.get(key);

@@ -89,6 +89,8 @@ export class CaptchaSolver extends SolverEvents {
   readonly #closed = new AbortController();
   readonly #pool: TokenPool | undefined;
   readonly #sight: SightTracker | undefined;
+  /** Targets whose pages solveOnSight already follows (a second attach() adds no listeners). */
+  readonly #watchedTargets = new WeakSet<object>();
   /** keepFresh: stop functions of the pending refreshes. */
   readonly #refreshes = new Set<() => void>();
 
@@ -411,6 +413,7 @@ export class CaptchaSolver extends SolverEvents {
           readyAt,
           taskId: solution.providerCaptchaId ?? '',
         });
+        this.#stats.tokensUsed += 1;
         out.push({
           ...base,
           responseElement: injection.responseElements > 0,
@@ -668,15 +671,21 @@ export class CaptchaSolver extends SolverEvents {
     if (this.#closed.signal.aborted) throw new SolveError('This solver was closed.', 'CLOSED', empty());
     await attach(target);
     const sight = this.#sight;
-    if (!sight) return;
-    await attachTarget(target, {
-      // The hook's own attach() above registered the real init script; this one is a no-op.
-      initScript: ';',
-      attachPage: async (raw) => {
-        await attach(raw);
-        sight.watch(toDriverPage(raw));
-      },
-    });
+    if (!sight || this.#watchedTargets.has(target)) return;
+    this.#watchedTargets.add(target);
+    try {
+      await attachTarget(target, {
+        // The hook's own attach() above registered the real init script; this one is a no-op.
+        initScript: ';',
+        attachPage: async (raw) => {
+          await attach(raw);
+          sight.watch(toDriverPage(raw));
+        },
+      });
+    } catch (error) {
+      this.#watchedTargets.delete(target);
+      throw error;
+    }
   }
 
   /** Tasks created, points spent, tokens used and wasted since this solver was created. */
