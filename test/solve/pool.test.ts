@@ -210,6 +210,22 @@ describe('prefetch', () => {
     expect(prefetchedIds(events)).toHaveLength(0);
   });
 
+  it('with solveOnSight, a sight token whose page navigated away goes to the pool and serves the next page', async () => {
+    const { solver, events } = solverWith({ prefetch: true, solveOnSight: true });
+    const page = await step('newPage', browser.newPage());
+    pages.push(page);
+    await step('attach', solver.attach(page as object));
+    await step('goto', page.goto(`${site.page(KEYED).url}?load=${++loads}`));
+    await until('sight task created', () => events.some((e) => e.type === 'taskCreated'));
+    const sight = events.find((e) => e.type === 'taskCreated');
+    await step('navigate away', page.goto(site.page('no-captcha').url));
+    const next = await solveOn(solver, KEYED);
+    expect(next.results[0]?.source).toBe('pool');
+    expect(next.results[0]?.taskId).toBe(sight?.type === 'taskCreated' ? sight.taskId : 'none');
+    expect(events.some((e) => e.type === 'wasted')).toBe(false);
+    expect(solver.stats()).toMatchObject({ tasksCreated: 1, tokensUsed: 1, tokensWasted: 0 });
+  });
+
   it('counts what the pool holds as waste on solver.close(); the solver refuses to solve after that', async () => {
     const { solver, events } = solverWith({ prefetch: true });
     await solveOn(solver, KEYED);
