@@ -84,10 +84,13 @@ export function poolKeyOf(captcha: Pick<DetectedCaptcha, 'vendor' | 'enterprise'
   return JSON.stringify([task.type, task.websiteKey, host, task.pageAction ?? '', captcha.enterprise]);
 }
 
-function median(values: readonly number[]): number {
+/** Tokens kept in flight per token met during one solve time. */
+const HEADROOM = 1.25;
+
+/** The q-quantile of the values (nearest rank). */
+function quantile(values: readonly number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
 }
 
 export class TokenPool {
@@ -231,11 +234,12 @@ export class TokenPool {
   #topUp(state: KeyState, now: number): void {
     if (this.#stopped || this.#closed.signal.aborted) return;
     if (state.meets.length < this.options.minSightings) return;
-    // Little's law: tokens in flight = arrival rate x solve time = meets during the last solve time.
-    const solveMs = state.durations.length > 0 ? median(state.durations) : DEFAULT_SOLVE_MS;
+    // Little's law: tokens in flight = arrival rate x solve time = meets during the last solve time. The slower
+    // quarter of solves and the pages that had to wait (which slowed the arrivals down) need headroom on top.
+    const solveMs = state.durations.length > 0 ? quantile(state.durations, 0.75) : DEFAULT_SOLVE_MS;
     const window = Math.min(solveMs, this.options.maxTokenAge);
     const demand = state.meets.filter((t) => now - t <= window).length;
-    const target = Math.min(this.options.maxPoolSize, Math.max(1, demand));
+    const target = Math.min(this.options.maxPoolSize, Math.max(1, Math.ceil(demand * HEADROOM)));
     const held = state.ready.length + state.inFlight.size;
     let missing = Math.min(target - (held - state.waiters.length), this.options.maxPoolSize - held);
     while (missing-- > 0) {
