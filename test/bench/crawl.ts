@@ -3,7 +3,7 @@
  *
  * Crawl: N loads of one page of one site (same captcha, another query each time) by W workers; each worker opens the
  * page, waits for the widget, calls solve, then spends a dwell time on the page (scraping, the next navigation).
- * With prefetch the crawl is longer (80 loads; 30 with --quick) because the pool's last tokens are waste; the other
+ * With prefetch the crawl is longer (150 loads; 45 with --quick) because the pool's last tokens are waste; the other
  * contenders wait a whole solve on every page, so 30 loads (18) show their distribution.
  * Single page: a visitor spends longer on the form than the service takes, then solve is called.
  * Solve times are drawn from 10-40 s by the local EzCaptcha server (a seeded range, the same sequence for every
@@ -72,7 +72,7 @@ export function zeroWaitParameters(quick: boolean) {
     solveMinMs: Math.round(10_000 * scale),
     solveMaxMs: Math.round(40_000 * scale),
     /** Loads with prefetch: the pool's last tokens are waste, so a longer crawl shows the steady cost. */
-    crawlPages: quick ? 30 : 80,
+    crawlPages: quick ? 45 : 150,
     /** Loads for the others: every page waits a whole solve, so fewer pages show the same distribution. */
     baselinePages: quick ? 18 : 30,
     workers: 3,
@@ -227,7 +227,11 @@ async function runContender(
   };
 }
 
-export async function runZeroWait(ctx: BenchContext): Promise<{
+/** `only`: run just these contenders (e.g. after changing the pool), in both scenarios where they take part. */
+export async function runZeroWait(
+  ctx: BenchContext,
+  only?: readonly ZeroWaitContender[],
+): Promise<{
   rows: ZeroWaitRow[];
   parameters: Params;
   load: string;
@@ -235,8 +239,9 @@ export async function runZeroWait(ctx: BenchContext): Promise<{
   const p = zeroWaitParameters(ctx.quick);
   const rows: ZeroWaitRow[] = [];
   const crawl: ZeroWaitContender[] = ['incumbent', 'ours', 'ours-sight', 'ours-prefetch'];
-  for (const contender of crawl) rows.push(await runContender(ctx, 'crawl', contender, p));
+  const wanted = (c: ZeroWaitContender) => !only || only.includes(c);
+  for (const contender of crawl.filter(wanted)) rows.push(await runContender(ctx, 'crawl', contender, p));
   const single: ZeroWaitContender[] = ['incumbent', 'ours', 'ours-sight'];
-  for (const contender of single) rows.push(await runContender(ctx, 'single-page', contender, p));
+  for (const contender of single.filter(wanted)) rows.push(await runContender(ctx, 'single-page', contender, p));
   return { rows, parameters: p, load: load() };
 }

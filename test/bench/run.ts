@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startFixtureSite } from '../../fixtures/site/index.js';
 import { type BenchContext, load, round, table } from './common.js';
-import { runZeroWait } from './crawl.js';
+import { runZeroWait, type ZeroWaitContender } from './crawl.js';
 import { runDetection } from './detection.js';
 import { runE2E } from './e2e.js';
 import { runPolling } from './polling.js';
@@ -109,13 +109,19 @@ function targets(results: Record<string, unknown>): { target: string; value: str
 const SECTIONS = ['detection', 'e2e', 'scale', 'polling', 'schedules', 'zero-wait'] as const;
 type Section = (typeof SECTIONS)[number];
 
-function parseCommandLine(argv: string[]): { quick: boolean; parallel: boolean; only: Section[] } {
+function parseCommandLine(argv: string[]): {
+  quick: boolean;
+  parallel: boolean;
+  only: Section[];
+  zeroWait: ZeroWaitContender[] | undefined;
+} {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
       'parallel-incumbent': { type: 'boolean', default: false },
       only: { type: 'string', default: SECTIONS.join(',') },
+      'zero-wait-contenders': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -123,10 +129,14 @@ function parseCommandLine(argv: string[]): { quick: boolean; parallel: boolean; 
   const only = values.only.split(',').map((s) => s.trim()) as Section[];
   const unknown = only.filter((s) => !SECTIONS.includes(s));
   if (unknown.length) throw new Error(`Unknown section ${unknown.join(', ')}; use --only ${SECTIONS.join(',')}.`);
-  return { quick: values.quick, parallel: values['parallel-incumbent'], only };
+  const zeroWait = values['zero-wait-contenders']?.split(',').map((s) => s.trim()) as ZeroWaitContender[] | undefined;
+  const contenders: ZeroWaitContender[] = ['incumbent', 'ours', 'ours-sight', 'ours-prefetch'];
+  const bad = zeroWait?.filter((c) => !contenders.includes(c)) ?? [];
+  if (bad.length) throw new Error(`Unknown contender ${bad.join(', ')}; use ${contenders.join(',')}.`);
+  return { quick: values.quick, parallel: values['parallel-incumbent'], only, zeroWait };
 }
 
-const { quick, parallel, only } = parseCommandLine(process.argv.slice(2));
+const { quick, parallel, only, zeroWait } = parseCommandLine(process.argv.slice(2));
 const started = new Date();
 const site = await startFixtureSite();
 const ctx: BenchContext = {
@@ -181,7 +191,7 @@ try {
       out.polling = r;
       console.log(table(`Polling: task ready -> token in page (load ${r.load})`, r.rows));
     } else if (section === 'zero-wait') {
-      const r = await runZeroWait(ctx);
+      const r = await runZeroWait(ctx, zeroWait);
       out.zeroWait = r;
       const q = r.parameters;
       console.log(
