@@ -86,15 +86,32 @@ export class IsolatedWorlds {
   readonly #contexts = new Map<string, Promise<number>>();
 
   constructor(
-    private readonly session: CdpSessionLike,
+    readonly session: CdpSessionLike,
     private readonly worldName = 'ezcaptcha',
   ) {}
 
-  async evaluate<T>(frameId: string, expression: string): Promise<T> {
+  evaluate<T>(frameId: string, expression: string): Promise<T> {
+    return this.#inContext(frameId, (contextId) => evaluateIn<T>(this.session, expression, contextId));
+  }
+
+  /** The remote object id of `document` in this frame's isolated world (to find the same node in another world). */
+  documentObject(frameId: string): Promise<string> {
+    return this.#inContext(frameId, async (contextId) => {
+      const reply = (await this.session.send('Runtime.evaluate', {
+        expression: 'document',
+        contextId,
+      })) as EvaluateReply;
+      const objectId = reply.result?.objectId;
+      if (!objectId) throw new Error('The frame has no document object.');
+      return objectId;
+    });
+  }
+
+  async #inContext<T>(frameId: string, run: (contextId: number) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const contextId = await this.#context(frameId);
       try {
-        return await evaluateIn<T>(this.session, expression, contextId);
+        return await run(contextId);
       } catch (error) {
         if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
         this.#contexts.delete(frameId);

@@ -16,18 +16,11 @@ interface HandleLike {
   dispose(): Promise<void>;
 }
 
-/** A Puppeteer Realm (the frame's main or isolated world), as far as we use it. */
-interface RealmLike {
-  evaluate(expression: string): Promise<unknown>;
-  evaluateHandle(expression: string): Promise<HandleLike>;
-}
-
-/** The part of a puppeteer-core Frame we use (`client`, `_id` and `isolatedRealm` are internal, hence optional). */
+/** The part of a puppeteer-core Frame we use (`client` and `_id`, its CDP session and frame id, are internal). */
 export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
   readonly detached?: boolean;
   isDetached?(): boolean;
   evaluateHandle?(expression: string): Promise<HandleLike>;
-  isolatedRealm?(): RealmLike;
   readonly client?: CdpSessionLike;
   readonly _id?: string;
 }
@@ -59,9 +52,9 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
   }
 
   /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
-  mainWorldRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
+  mainWorldRoute(): Promise<MainWorldRoute> {
     if (!this.#route) {
-      const probing = probeRoute(frame);
+      const probing = probeRoute(this.raw.mainFrame());
       this.#route = probing;
       // A probe that failed (a navigation under it) is tried again on the next call.
       probing.catch(() => {
@@ -88,7 +81,7 @@ async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
 export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, PuppeteerDriverPage> {
   /** This frame's main-world `document`, resolved once per document (route 'document' only). */
   #mainDocument: { url: string; objectId: Promise<string> } | undefined;
-  #isolatedWorlds: { session: CdpSessionLike; worlds: IsolatedWorlds } | undefined;
+  #worlds: IsolatedWorlds | undefined;
 
   override name(): string {
     try {
@@ -106,55 +99,50 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     const session = misattachedSession(this.raw, this.page.raw);
     // Without a context id, Runtime.evaluate runs in the main world of that OOPIF target's own frame.
     if (session) return evaluateIn<T>(session, expression);
-    const route = await this.page.mainWorldRoute(this.raw);
+    const route = await this.page.mainWorldRoute();
     // A string is evaluated as an expression through CDP (not subject to the page CSP).
-    if (route === 'driver') return (await this.raw.evaluate(expression)) as T;
+    if (route === 'driver' || !this.#isolated()) return (await this.raw.evaluate(expression)) as T;
     return this.#evaluateThroughDocument<T>(expression);
   }
 
   async evaluateIsolated<T>(expression: string): Promise<T> {
-    const session = misattachedSession(this.raw, this.page.raw);
-    if (session && this.raw._id) {
-      if (this.#isolatedWorlds?.session !== session) {
-        this.#isolatedWorlds = { session, worlds: new IsolatedWorlds(session) };
-      }
-      return this.#isolatedWorlds.worlds.evaluate<T>(this.raw._id, expression);
-    }
-    const realm = this.raw.isolatedRealm?.();
-    if (realm) return (await realm.evaluate(expression)) as T;
-    return this.evaluateMain<T>(expression);
+    const isolated = this.#isolated();
+    if (!isolated) return this.evaluateMain<T>(expression);
+    return isolated.worlds.evaluate<T>(isolated.frameId, expression);
+  }
+
+  /**
+   * Our own isolated world in this frame, over the frame's CDP session (Puppeteer's isolated realm waits forever in
+   * in-process child frames under rebrowser `alwaysIsolated`); undefined when the driver exposes no session.
+   */
+  #isolated(): { session: CdpSessionLike; worlds: IsolatedWorlds; frameId: string } | undefined {
+    const frameId = this.raw._id;
+    const session = misattachedSession(this.raw, this.page.raw) ?? this.raw.client;
+    if (!frameId || !session) return undefined;
+    if (this.#worlds?.session !== session) this.#worlds = new IsolatedWorlds(session);
+    return { session, worlds: this.#worlds, frameId };
   }
 
   async #evaluateThroughDocument<T>(expression: string): Promise<T> {
-    const client = this.raw.client;
-    const realm = this.raw.isolatedRealm?.();
-    if (!client || !realm) return (await this.raw.evaluate(expression)) as T;
+    const isolated = this.#isolated();
+    if (!isolated) return (await this.raw.evaluate(expression)) as T;
     for (let attempt = 0; ; attempt++) {
       const url = this.raw.url();
       if (!this.#mainDocument || this.#mainDocument.url !== url) {
-        const objectId = resolveMainDocument(client, realm);
+        const objectId = isolated.worlds
+          .documentObject(isolated.frameId)
+          .then((id) => mainWorldDocument(isolated.session, id));
         objectId.catch(() => undefined);
         this.#mainDocument = { url, objectId };
       }
       try {
-        return await evaluateOn<T>(client, await this.#mainDocument.objectId, expression);
+        return await evaluateOn<T>(isolated.session, await this.#mainDocument.objectId, expression);
       } catch (error) {
         // Same URL, new document (a reload): the old document's object is gone; resolve once more.
         this.#mainDocument = undefined;
         if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
       }
     }
-  }
-}
-
-async function resolveMainDocument(client: CdpSessionLike, realm: RealmLike): Promise<string> {
-  const handle = await realm.evaluateHandle('document');
-  try {
-    const objectId = handle.remoteObject().objectId;
-    if (!objectId) throw new Error('The frame has no document object.');
-    return await mainWorldDocument(client, objectId);
-  } finally {
-    await handle.dispose().catch(() => undefined);
   }
 }
 

@@ -41,3 +41,38 @@ export async function closePage(
   }
   if (!page.isClosed()) throw new Error(`page.close() did not settle after ${attempts} requests of ${waitMs} ms each.`);
 }
+
+/** Stealth forks users drive Chromium with (devDependencies at exact versions; see README "Stealth stacks"). */
+export type StealthDriverName = 'patchright' | 'rebrowser' | 'rebrowser-isolated';
+
+/**
+ * Launch a stealth fork. rebrowser reads REBROWSER_PATCHES_RUNTIME_FIX_MODE at every evaluation, so a test file
+ * that uses 'rebrowser-isolated' sets it for the whole process (vitest runs each file in its own fork).
+ */
+export async function launchStealth(
+  driver: StealthDriverName,
+  extraArgs: readonly string[] = [],
+): Promise<PlaywrightBrowser | PuppeteerBrowser> {
+  const { executablePath } = await findChromium();
+  const args = chromiumArgs(extraArgs);
+  if (driver === 'patchright') {
+    const { chromium } = await import('patchright-core');
+    // patchright runs init scripts by fulfilling document requests itself; a fulfilled document counts as a public
+    // address, and Chromium's Local Network Access checks then block its scripts from the fixture hosts, which all
+    // resolve to 127.0.0.1. Real sites are public addresses too, so only the local fixture needs this.
+    const lna = '--disable-features=LocalNetworkAccessChecks';
+    return (await chromium.launch({
+      executablePath,
+      args: [...args, lna],
+      headless: true,
+    })) as unknown as PlaywrightBrowser;
+  }
+  const expected = driver === 'rebrowser-isolated' ? 'alwaysIsolated' : undefined;
+  if ((process.env.REBROWSER_PATCHES_RUNTIME_FIX_MODE || undefined) !== expected) {
+    throw new Error(
+      `${driver} needs REBROWSER_PATCHES_RUNTIME_FIX_MODE=${expected ?? ''} set before the test file runs.`,
+    );
+  }
+  const puppeteer = (await import('rebrowser-puppeteer-core')).default;
+  return (await puppeteer.launch({ executablePath, args, headless: true })) as unknown as PuppeteerBrowser;
+}
