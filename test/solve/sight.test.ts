@@ -4,12 +4,21 @@
  * navigation and close; `s` and v3 tasks only once complete; tokens older than maxTokenAge are not injected;
  * keepFresh re-solves before expiry.
  */
+import puppeteerCore, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
+import { addExtra } from 'puppeteer-extra';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaServer, RecordedRequest } from '../../fixtures/ezcaptcha-server/types.js';
 import { decodeToken } from '../../fixtures/shared/token.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { CaptchaSolver, type SolveOptions, type SolverEvent } from '../../src/index.js';
+import { chromiumArgs, findChromium } from '../../src/browser/find.js';
+import {
+  CaptchaSolver,
+  EzCaptchaPlugin,
+  type SolveOptions,
+  type SolveRecaptchasResult,
+  type SolverEvent,
+} from '../../src/index.js';
 import { closePage } from '../support/browser.js';
 import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
 
@@ -258,5 +267,43 @@ describe('keepFresh', () => {
     await quietWindow(2_000);
     expect(creates().length).toBe(from);
     expect(solver.stats().tasksCreated).toBe(1);
+  });
+});
+
+describe('through the puppeteer-extra plugin', () => {
+  it('EzCaptchaPlugin({ solveOnSight: true }) watches new pages; page.solveRecaptchas() collects the sight token', async () => {
+    const plugin = EzCaptchaPlugin({
+      clientKey: CLIENT_KEY,
+      apiURL: server.url,
+      pollInterval: POLL,
+      timeout: 20_000,
+      solveOnSight: true,
+    });
+    const solved: string[] = [];
+    plugin.solver.on('solved', (e) => solved.push(e.taskId));
+    const { executablePath } = await findChromium();
+    const extra = addExtra(puppeteerCore as never) as unknown as {
+      use(p: unknown): { launch(o: Record<string, unknown>): Promise<PuppeteerBrowser> };
+    };
+    const pptr = await extra
+      .use(plugin)
+      .launch({ executablePath, args: chromiumArgs(site.browserArgs), headless: true });
+    try {
+      const name = 'v2-explicit-callback-string';
+      const page = await pptr.newPage();
+      const from = creates().length;
+      await page.goto(site.page(name).url);
+      site.resetVerifications();
+      await until('sight task solved', () => solved.length > 0);
+      const result = await (page as unknown as { solveRecaptchas(): Promise<SolveRecaptchasResult> }).solveRecaptchas();
+      expect(result.results.map((r) => r.source)).toEqual(['sight']);
+      expect(result.results[0]?.taskId).toBe(solved[0]);
+      expect(creates().length - from).toBe(1);
+      const [v] = await site.waitForVerification(name, { count: 1 });
+      expect(v).toMatchObject({ ok: true });
+    } finally {
+      await plugin.solver.close();
+      await pptr.close();
+    }
   });
 });
