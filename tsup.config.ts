@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     playwright: 'src/integrations/playwright-test.ts',
+    'playwright-fixtures': 'src/integrations/playwright-fixtures.ts',
     puppeteer: 'src/integrations/puppeteer-augment.ts',
     crawlee: 'src/integrations/crawlee.ts',
     cli: 'src/cli/bin.ts',
