@@ -4,7 +4,7 @@
  * Crawl: N loads of one page of one site (same captcha, another query each time) by W workers; each worker opens the
  * page, waits for the widget, calls solve, then spends a dwell time on the page (scraping, the next navigation).
  * With prefetch the crawl is longer (150 loads; 45 with --quick) because the pool's last tokens are waste; the other
- * contenders wait a whole solve on every page, so 30 loads (18) show their distribution.
+ * contenders wait a whole solve on every page, so 30 loads (9) show their distribution.
  * Single page: a visitor spends longer on the form than the service takes, then solve is called.
  * Solve times are drawn from 10-40 s by the local EzCaptcha server (a seeded range, the same sequence for every
  * contender; scaled down with --quick). Contenders: the incumbent (puppeteer-extra-plugin-recaptcha), ours without
@@ -74,7 +74,7 @@ export function zeroWaitParameters(quick: boolean) {
     /** Loads with prefetch: the pool's last tokens are waste, so a longer crawl shows the steady cost. */
     crawlPages: quick ? 45 : 150,
     /** Loads for the others: every page waits a whole solve, so fewer pages show the same distribution. */
-    baselinePages: quick ? 18 : 30,
+    baselinePages: quick ? 9 : 30,
     workers: 3,
     dwellMs: Math.round(5_000 * scale),
     /** Longer on the form than the slowest solve. */
