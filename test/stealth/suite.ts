@@ -1,0 +1,96 @@
+/**
+ * The fixture-site page suite on one stealth fork (patchright-core, rebrowser-puppeteer-core in either mode): every
+ * captcha page solved and verified by the site, with and without attach(), with the site's Runtime.enable probe in
+ * every page and frame. One file per fork and mode, since rebrowser reads its mode from the process environment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
+import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
+import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures/site/index.js';
+import { buildPages } from '../../fixtures/site/pages.js';
+import { attach, solveCaptchas } from '../../src/index.js';
+import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
+import { closePage, launchStealth, type StealthDriverName } from '../support/browser.js';
+
+const CAPTCHA_PAGES = buildPages({ jsonS: '' })
+  .pages.filter((p) => p.widgets.length > 0)
+  .map((p) => p.name);
+
+/**
+ * Pages whose site takes the token only through page JavaScript that exists before load: a v3 `execute()` promise
+ * (the early hook hands it the token) or Arkose's onCompleted callback (the hook captures it). Without attach() they
+ * are detected and solved, but the token cannot reach the site on any driver, vanilla included (README "Stealth
+ * stacks": what works without attach()).
+ */
+export const NEEDS_ATTACH: readonly string[] = ['v3-execute', 'enterprise-v3', 'funcaptcha', 'funcaptcha-custom'];
+
+export function stealthPageSuite(driver: StealthDriverName): void {
+  let site: FixtureSite;
+  let server: EzCaptchaServer;
+  let browser: BrowserLike;
+
+  beforeAll(async () => {
+    [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 100 })]);
+    browser = (await launchStealth(driver, site.browserArgs)) as unknown as BrowserLike;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([site?.close(), server?.close()]);
+  });
+
+  async function solvePage(name: string, withAttach: boolean, probe = false): Promise<void> {
+    const fixture = site.page(name);
+    const page: PageLike = await step('newPage', browser.newPage());
+    try {
+      if (withAttach) await step('attach', attach(page));
+      await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));
+      site.resetVerifications();
+      const from = server.requests.length;
+      const result = await step(
+        'solveCaptchas',
+        solveCaptchas(page, {
+          clientKey: CLIENT_KEY,
+          apiURL: server.url,
+          pollInterval: 50,
+          detectTimeout: 5_000,
+          timeout: 15_000,
+        }),
+        20_000,
+      );
+      expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
+      expect(result.solved).toBe(fixture.captchas.length);
+      const verifications = await step('verify', submitAndVerify(site, page, fixture));
+      expect(verifications.map((v) => v.ok)).toEqual(fixture.captchas.map(() => true));
+      expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(fixture.captchas.length);
+    } finally {
+      await closePage(page);
+    }
+  }
+
+  // The probe polls console.debug every 100 ms in every frame; it runs on a few pages, not the whole suite.
+  it.each(['leak-probe', 'nested-iframe', 'funcaptcha'])(
+    'never enables the Runtime domain while attaching, detecting and solving %s (site probe in every frame)',
+    async (name) => {
+      site.resetRuntimeLeaks();
+      await solvePage(name, true, true);
+      // Reports arrive by beacon; give the probe time to report.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(site.runtimeLeaks()).toEqual([]);
+      expect(site.requests.some((r) => r.url.includes('/__leakprobe.js'))).toBe(true);
+    },
+    40_000,
+  );
+
+  describe(`${driver}: every fixture page with attach()`, () => {
+    it.each(CAPTCHA_PAGES)('solves %s and the site accepts every token', (name) => solvePage(name, true), 40_000);
+  });
+
+  describe(`${driver}: every fixture page without attach()`, () => {
+    it.each(CAPTCHA_PAGES.filter((name) => !NEEDS_ATTACH.includes(name)))(
+      'solves %s and the site accepts every token',
+      (name) => solvePage(name, false),
+      40_000,
+    );
+  });
+}
