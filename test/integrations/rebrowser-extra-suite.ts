@@ -244,6 +244,7 @@ export function rebrowserExtraSuite(mode: RebrowserMode): void {
     it('crawls a v3 form page and a multi-widget callback page; every captcha solved once and verified', async () => {
       const names = ['v3-execute', 'two-widgets'];
       const seen: { name: string; record: CrawleeSolveRecord }[] = [];
+      const worlds: string[] = [];
       const failed: string[] = [];
       site.resetVerifications();
       server.resetLog();
@@ -269,6 +270,8 @@ export function rebrowserExtraSuite(mode: RebrowserMode): void {
           requestHandler: async ({ page, request }) => {
             const name = request.userData.name as string;
             const fixture = site.page(name);
+            // Which world the crawler's page evaluates in: the page's grecaptcha exists in the main world only.
+            worlds.push(await page.evaluate(() => typeof (window as unknown as { grecaptcha?: unknown }).grecaptcha));
             seen.push({ name, record: request.userData.ezcaptcha as CrawleeSolveRecord });
             if (needsSubmit(fixture) && fixture.submit) {
               await page.click(fixture.submit.selector);
@@ -285,6 +288,7 @@ export function rebrowserExtraSuite(mode: RebrowserMode): void {
 
       expect(failed).toEqual([]);
       expect(seen.map((s) => s.name).sort()).toEqual([...names].sort());
+      expect(worlds).toEqual(names.map(() => (mode === 'alwaysIsolated' ? 'undefined' : 'object')));
       let total = 0;
       for (const { name, record } of seen) {
         const count = site.page(name).captchas.length;
