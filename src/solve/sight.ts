@@ -14,6 +14,8 @@ const log = createDebug('ezcaptcha:sight');
 
 /** How often a watched page is scanned when nothing else triggers a scan, in ms. */
 export const SIGHT_INTERVAL_MS = 300;
+/** Scans of a page where nothing changes back off to this interval; a response brings them back to 300 ms. */
+const SIGHT_IDLE_INTERVAL_MS = 2_000;
 /** A response (document, script, XHR) triggers a scan this soon, in ms. */
 const TRIGGER_DELAY_MS = 40;
 const TRIGGER_TYPES = new Set(['document', 'script', 'xhr', 'fetch']);
@@ -59,6 +61,8 @@ interface Watch {
   /** entry key -> task key seen in the last scan: a captcha is acted on once two scans in a row agree. */
   candidates: Map<string, string>;
   spent: number;
+  /** The next unprompted scan's delay: grows while scans find nothing new. */
+  interval: number;
 }
 
 export const entryKeyOf = (captcha: DetectedCaptcha, documentId: number) => `${captcha.id}@${documentId}`;
@@ -82,7 +86,9 @@ export class SightTracker {
   watch(page: DriverPage): void {
     if (this.closed || this.#watches.has(page) || page.isClosed()) return;
     const offResponse = page.onResponse((response) => {
-      if (TRIGGER_TYPES.has(response.resourceType)) this.#schedule(watch, TRIGGER_DELAY_MS);
+      if (!TRIGGER_TYPES.has(response.resourceType)) return;
+      watch.interval = SIGHT_INTERVAL_MS;
+      this.#schedule(watch, TRIGGER_DELAY_MS);
     });
     const offClose = page.onClose(() => this.#pageClosed(page));
     const watch: Watch = {
@@ -92,6 +98,7 @@ export class SightTracker {
       again: false,
       candidates: new Map(),
       spent: 0,
+      interval: SIGHT_INTERVAL_MS,
       stop: () => {
         offResponse();
         offClose();
@@ -187,6 +194,8 @@ export class SightTracker {
     const { page } = watch;
     if (this.closed || page.isClosed()) return;
     watch.running = true;
+    const before = watch.candidates.size;
+    let changed = false;
     try {
       const captchas = await this.#host.detect(page);
       if (this.closed || page.isClosed()) return;
@@ -204,6 +213,7 @@ export class SightTracker {
         // Two scans in a row must agree: an `s` or an action may still be on its way.
         if (watch.candidates.get(key) !== taskKey) {
           watch.candidates.set(key, taskKey);
+          changed = true;
           continue;
         }
         if (!(await this.#host.wanted(page, captcha)) || this.#host.pooled(captcha)) continue;
@@ -230,7 +240,12 @@ export class SightTracker {
       watch.running = false;
       const again = watch.again;
       watch.again = false;
-      if (!page.isClosed()) this.#schedule(watch, again ? TRIGGER_DELAY_MS : SIGHT_INTERVAL_MS);
+      // A candidate waiting for its second scan is checked again soon; a quiet page less and less often.
+      watch.interval =
+        changed || watch.candidates.size !== before
+          ? SIGHT_INTERVAL_MS
+          : Math.min(SIGHT_IDLE_INTERVAL_MS, Math.round(watch.interval * 1.5));
+      if (!page.isClosed()) this.#schedule(watch, again ? TRIGGER_DELAY_MS : watch.interval);
     }
   }
 

@@ -112,6 +112,23 @@ describe('solve on sight', () => {
     expect(solver.stats()).toMatchObject({ tasksCreated: 1, pointsSpent: 6, tokensUsed: 1, tokensWasted: 0 });
   });
 
+  it('sees a widget rendered 2 s after load on a page whose scans had backed off', async () => {
+    const name = 'delayed';
+    const { solver, page, events } = await setup({ solveOnSight: true });
+    const from = creates().length;
+    await goto(page, name);
+    site.resetVerifications();
+    await until('sight task solved', () => events.some((e) => e.type === 'solved'));
+    const result = await step('solve', solver.solve(page));
+    expect(result.results.map((r) => r.source)).toEqual(['sight']);
+    expect(creates().length - from).toBe(1);
+    const fixture = site.page(name);
+    if (fixture.submit && fixture.captchas.every((c) => c.callback === undefined))
+      await page.click(fixture.submit.selector);
+    const [v] = await site.waitForVerification(name, { count: 1 });
+    expect(v).toMatchObject({ ok: true });
+  });
+
   it('without solveOnSight, solver.attach() only installs the hook: no task before solve()', async () => {
     const { solver, page } = await setup();
     const from = creates().length;
