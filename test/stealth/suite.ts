@@ -10,7 +10,7 @@ import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach, solveCaptchas } from '../../src/index.js';
 import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
-import { closePage, launchStealth, type StealthDriverName } from '../support/browser.js';
+import { closePage, launchStealth, newPage, type StealthDriverName } from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
   .pages.filter((p) => p.widgets.length > 0)
@@ -41,7 +41,7 @@ export function stealthPageSuite(driver: StealthDriverName): void {
 
   async function solvePage(name: string, withAttach: boolean, probe = false): Promise<void> {
     const fixture = site.page(name);
-    const page: PageLike = await step('newPage', browser.newPage());
+    const page: PageLike = await step('newPage', newPage(browser));
     try {
       if (withAttach) await step('attach', attach(page));
       await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));

@@ -76,3 +76,20 @@ export async function launchStealth(
   const puppeteer = (await import('rebrowser-puppeteer-core')).default;
   return (await puppeteer.launch({ executablePath, args, headless: true })) as unknown as PuppeteerBrowser;
 }
+
+/**
+ * rebrowser-puppeteer-core 24.8.1 numbers each CDP session's messages from its own counter, so Chromium's error reply
+ * to a message for a session that just closed (it carries no session id) is routed to the root connection and rejects
+ * whichever root call has the same number, often the next `Target.createTarget` of `browser.newPage()` (seen in 2 of
+ * ~300 page opens; puppeteer-core 25 shares one counter and never shows it). That exact error is retried once, here only.
+ */
+const CROSSED_REPLY = /Target\.createTarget\): Session with given id not found/;
+
+export async function newPage<P>(browser: { newPage(): Promise<P> }): Promise<P> {
+  try {
+    return await browser.newPage();
+  } catch (error) {
+    if (!CROSSED_REPLY.test((error as Error).message)) throw error;
+    return browser.newPage();
+  }
+}

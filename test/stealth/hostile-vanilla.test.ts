@@ -1,0 +1,6 @@
+/** Builtin-replacing pages with playwright-core and puppeteer-core. */
+import { launchPlaywright, launchPuppeteer } from '../support/browser.js';
+import { hostileSuite } from './hostile-suite.js';
+
+hostileSuite('puppeteer-core', launchPuppeteer);
+hostileSuite('playwright-core', launchPlaywright);
