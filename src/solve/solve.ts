@@ -626,7 +626,7 @@ export class CaptchaSolver extends SolverEvents {
       this.#closed.signal.aborted ||
       (await documentIdOf(frame).catch(() => undefined)) !== documentId;
     const refresh = async () => {
-      if (await gone()) return stop();
+      if ((await gone()) || !hasAnchorFrame(frame, captcha.sitekey)) return stop();
       let next: TaskSolution;
       try {
         next = await this.#limit(() =>
@@ -713,6 +713,20 @@ const REFRESH_MARGIN_MS = 1_000;
 function isRefreshable(captcha: DetectedCaptcha): boolean {
   return captcha.vendor === 'recaptcha' && (captcha.kind === 'checkbox' || captcha.kind === 'invisible');
 }
+
+/** The widget is still rendered: its anchor frame (for its site key) is a child of the frame that holds it. */
+function hasAnchorFrame(frame: DriverFrame, sitekey: string): boolean {
+  try {
+    return frame.childFrames().some((child) => {
+      const url = child.url();
+      return ANCHOR_URL.test(url) && new URL(url).searchParams.get('k') === sitekey && !child.isDetached();
+    });
+  } catch {
+    return false;
+  }
+}
+
+const ANCHOR_URL = /\/recaptcha\/(api2|enterprise)\/anchor\?/;
 
 interface PostWatch {
   submitted(): boolean;

@@ -272,6 +272,18 @@ describe('keepFresh', () => {
     expect(v?.claims?.taskId).not.toBe(first);
   });
 
+  it('stops once the widget is no longer on the page', async () => {
+    const name = 'v2-checkbox';
+    const { solver, page } = await setup({ keepFresh: true, maxTokenAge: 1_500 });
+    await goto(page, name);
+    await step('solve', solver.solve(page));
+    await page.evaluate(`document.querySelector('form').remove()`);
+    const from = creates().length;
+    await quietWindow(2_500);
+    expect(creates().length).toBe(from);
+    expect(solver.stats().tasksCreated).toBe(1);
+  });
+
   it('stops once the page has submitted (a POST): no task after that', async () => {
     const name = 'v2-explicit-callback-string';
     const { solver, page } = await setup({ keepFresh: true, maxTokenAge: 1_000 });
