@@ -10,7 +10,7 @@ import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/i
 import { mainSource } from '../inpage/generated/main.js';
 import { scanSource } from '../inpage/generated/scan.js';
 import type { MainScan } from '../inpage/main.js';
-import type { FrameScan } from '../inpage/scan.js';
+import { applyMainGlobals, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
 import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
@@ -78,24 +78,32 @@ function describeSignals(scan: FrameScan): string[] {
 }
 
 /**
- * One frame: its page JavaScript from the main world (cfg clients, hook records), then the DOM from an isolated
- * world, which merges the two. A main world we cannot read leaves the DOM's evidence, with a note. The two reads are
- * not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
+ * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
+ * read at the same time. When the main world holds records that name elements (cfg clients, renders, Arkose), the
+ * isolated world reads the DOM once more with them to merge; otherwise Node adds the globals. A main world we cannot
+ * read leaves the DOM's evidence, with a note. The reads are not atomic: a widget rendered between them shows an
+ * anchor the cfg did not have yet, so that frame is read again.
  */
 async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
+  const domOnly = inpageCall(scanSource, 'scanFrame', {});
   for (let attempt = 0; ; attempt++) {
-    let main: MainScan | undefined;
-    let note: string | undefined;
-    try {
-      main = JSON.parse(await frame.evaluateMain<string>(mainExpression)) as MainScan;
-    } catch (error) {
-      if (isNavigationError(errorText(error))) throw error;
-      note = `main world not readable: ${errorText(error).slice(0, 200)}`;
+    const [mainResult, domResult] = await Promise.allSettled([
+      frame.evaluateMain<string>(mainExpression).then((json) => JSON.parse(json) as MainScan),
+      frame.evaluateIsolated<FrameScan>(domOnly),
+    ]);
+    if (domResult.status === 'rejected') throw domResult.reason;
+    let scan = domResult.value;
+    if (mainResult.status === 'rejected') {
+      const message = errorText(mainResult.reason);
+      if (isNavigationError(message)) throw mainResult.reason;
+      scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
+      return scan;
     }
-    const scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', main ? { main } : {}));
-    if (note) scan.notes.push(note);
-    const renderedMeanwhile =
-      main?.cfg === true && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
+    const main = mainResult.value;
+    if (mainNeedsDOM(main))
+      scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', { main }));
+    else applyMainGlobals(scan, main);
+    const renderedMeanwhile = main.cfg && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
     if (!renderedMeanwhile || attempt > 0) return scan;
   }
 }

@@ -21,6 +21,7 @@ export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
   readonly detached?: boolean;
   isDetached?(): boolean;
   evaluateHandle?(expression: string): Promise<HandleLike>;
+  isolatedRealm?(): { evaluate(expression: string): Promise<unknown> };
   readonly client?: CdpSessionLike;
   readonly _id?: string;
 }
@@ -106,6 +107,12 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
   }
 
   async evaluateIsolated<T>(expression: string): Promise<T> {
+    // Where the driver's own worlds work (puppeteer-core, rebrowser's default mode), its utility world is already
+    // there; our own world is for rebrowser `alwaysIsolated`, whose realms wait forever in in-process child frames.
+    const realm = this.raw.isolatedRealm?.();
+    if (realm && !misattachedSession(this.raw, this.page.raw) && (await this.page.mainWorldRoute()) === 'driver') {
+      return (await realm.evaluate(expression)) as T;
+    }
     const isolated = this.#isolated();
     if (!isolated) return this.evaluateMain<T>(expression);
     return isolated.worlds.evaluate<T>(isolated.frameId, expression);

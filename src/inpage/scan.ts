@@ -293,19 +293,7 @@ function scanRecaptcha(scan: FrameScan, main: MainScan | undefined): void {
       ...(onload ? { onload: cap(onload, 200) } : {}),
     });
   }
-  // Globals, as the main world saw them.
   const g = rc.globals;
-  if (main) {
-    g.cfg = main.cfg;
-    // The early hook defines `grecaptcha` as an accessor, so with the hook in place an own property proves nothing;
-    // without it, presence is enough.
-    g.grecaptcha = main.grecaptcha || (!main.hook && main.grecaptchaOwn);
-    g.enterpriseNamespace = main.enterpriseNamespace;
-    g.clientFlag = main.clientFlag;
-    if (main.api) g.api = cap(main.api, 500);
-    g.cfgEnterprise = main.cfgEnterprise;
-    g.renderModes = main.renderModes.slice(0, 20);
-  }
 
   // Anchor and challenge iframes.
   const anchors: AnchorInfo[] = [];
@@ -512,9 +500,6 @@ function scanRecaptcha(scan: FrameScan, main: MainScan | undefined): void {
     rc.widgets.push(entry.w);
   }
 
-  // Execute records from the hook.
-  for (const record of main?.executes ?? []) rc.executes.push({ ...record });
-
   // Fallback: `execute('<key>', {action: 'x'})` in inline scripts.
   if (rc.widgets.length > 0 || rc.loaders.length > 0) {
     let budget = 500_000;
@@ -622,6 +607,35 @@ function scanArkose(scan: FrameScan, main: MainScan | undefined): void {
   ak.widgets.push(...byKey.values());
 }
 
+/**
+ * What the main world saw that needs no element of this document: globals, the hook's presence and its execute()
+ * records. Applied in the page by scanFrame, and by Node when the main world holds nothing element-bearing.
+ */
+export function applyMainGlobals(scan: FrameScan, main: MainScan): void {
+  const g = scan.recaptcha.globals;
+  scan.hook = main.hook;
+  g.cfg = main.cfg;
+  // The early hook defines `grecaptcha` as an accessor, so with the hook in place an own property proves nothing;
+  // without it, presence is enough.
+  g.grecaptcha = main.grecaptcha || (!main.hook && main.grecaptchaOwn);
+  g.enterpriseNamespace = main.enterpriseNamespace;
+  g.clientFlag = main.clientFlag;
+  if (main.api) g.api = cap(main.api, 500);
+  g.cfgEnterprise = main.cfgEnterprise;
+  g.renderModes = main.renderModes.slice(0, 20);
+  for (const record of main.executes) scan.recaptcha.executes.push({ ...record });
+}
+
+/** True when merging `main` needs the DOM: cfg clients, render records, Arkose records, a v3 render mode. */
+export function mainNeedsDOM(main: MainScan): boolean {
+  return (
+    main.clients.length > 0 ||
+    main.renders.length > 0 ||
+    main.arkose.length > 0 ||
+    main.renderModes.some((mode) => SITEKEY.test(mode) && mode !== 'explicit' && mode !== 'onload')
+  );
+}
+
 /** A scan with nothing found (also what Node reports for a frame it could not read). */
 export function emptyFrameScan(url: string, readyState: string): FrameScan {
   return {
@@ -661,7 +675,7 @@ export function scanFrame(options: ScanOptions = {}): FrameScan {
     return scan;
   }
   shadowRoots = undefined;
-  scan.hook = options.main?.hook === true;
+  if (options.main) applyMainGlobals(scan, options.main);
   for (const [name, run] of [
     ['reCAPTCHA', () => scanRecaptcha(scan, options.main)],
     ['Arkose', () => scanArkose(scan, options.main)],
