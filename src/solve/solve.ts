@@ -487,8 +487,10 @@ export class CaptchaSolver extends SolverEvents {
         ? { code: 'PAGE_CLOSED', message: 'The page closed while solving; polling stopped.' }
         : (deadlineInfo(signal, result.taskId) ?? errorInfo(error));
       result.duration = Date.now() - started;
-      // A token obtained but not injected: another page of the same key may still use it.
-      if (solved && !(this.#pool?.giveBack(captcha, solved) ?? false)) {
+      // A token obtained but not injected: another page of the same key may still use it. (After CALLBACK_FAILED or
+      // NOT_VERIFIED the token is in the page already: neither reusable nor counted as waste.)
+      const inPage = result.error.code === 'CALLBACK_FAILED' || result.error.code === 'NOT_VERIFIED';
+      if (solved && !inPage && !(this.#pool?.giveBack(captcha, solved) ?? false)) {
         this.#wasted({
           taskId: solved.taskId,
           points,

@@ -183,11 +183,12 @@ describe('prefetch', () => {
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('a pooled token expired', () => events.some((e) => e.type === 'wasted'));
-    const expired = events.find((e) => e.type === 'wasted');
-    expect(expired).toMatchObject({ reason: 'expired', source: 'pool', points: 6 });
     const third = await solveOn(solver, KEYED);
-    expect(third.results[0]?.taskId).not.toBe(expired?.type === 'wasted' ? expired.taskId : '');
-    expect(solver.stats()).toMatchObject({ tokensWasted: 1, pointsWasted: 6 });
+    // The third page's top-up may expire too before we look: every waste is a pool token that expired unused.
+    const wasted = events.flatMap((e) => (e.type === 'wasted' ? [e] : []));
+    for (const w of wasted) expect(w).toMatchObject({ reason: 'expired', source: 'pool', points: 6 });
+    expect(wasted.map((w) => w.taskId)).not.toContain(third.results[0]?.taskId);
+    expect(solver.stats()).toMatchObject({ tokensWasted: wasted.length, pointsWasted: 6 * wasted.length });
   });
 
   it('stops prefetching once maxWastePoints are wasted, and never wastes more', async () => {
