@@ -119,9 +119,9 @@ export function defineAttachSuite(driver: DriverName): void {
         expect.objectContaining({ enterprise: false, sitekey: expected?.sitekey, action: 'login', settled: 'page' }),
       ]);
       // The page's own execute() result still reached it, and its submit flow reaches the server.
-      expect(
-        await page.mainFrame().evaluateMain<string>("document.getElementById('recaptcha-token').value"),
-      ).toMatch(/^03A/);
+      expect(await page.mainFrame().evaluateMain<string>("document.getElementById('recaptcha-token').value")).toMatch(
+        /^03A/,
+      );
       await raw.click('#submit');
       const [verification] = await site.waitForVerification('v3-execute', { timeout: 15_000 });
       expect(verification?.page).toBe('v3-execute');
@@ -248,16 +248,13 @@ export function defineAttachSuite(driver: DriverName): void {
         }),
       ]);
       await eventually(
-        () =>
-          page.mainFrame().evaluateMain<string>("document.querySelector('input[name=fc-token]')?.value ?? ''"),
+        () => page.mainFrame().evaluateMain<string>("document.querySelector('input[name=fc-token]')?.value ?? ''"),
         (token) => token.includes(`pk=${expected?.sitekey}`),
       );
       // The captured onCompleted is the page's own: calling it runs the page's verification.
       await page
         .mainFrame()
-        .evaluateMain(
-          "globalThis[Symbol.for('ezcaptcha.hook')].arkose[0].onCompleted({ token: 'not-a-real-token' })",
-        );
+        .evaluateMain("globalThis[Symbol.for('ezcaptcha.hook')].arkose[0].onCompleted({ token: 'not-a-real-token' })");
       expect((await site.waitForVerification('funcaptcha-custom', { timeout: 15_000 }))[0]?.ok).toBe(false);
       await raw.close();
     });
