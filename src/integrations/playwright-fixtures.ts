@@ -75,9 +75,13 @@ export const ezcaptchaFixtures: EzCaptchaFixtureDefinitions = {
   captcha: [
     // The runner reads the fixtures a fixture needs from this destructuring: keep it in the parameter list.
     async ({ page, context, ezcaptcha }, use, testInfo) => {
-      if (ezcaptcha.attach !== false) await attach(context);
       const results: SolveResult[] = [];
       let solver: CaptchaSolver | undefined;
+      if (ezcaptcha.solveOnSight) {
+        // Solve on sight: the solver watches the context's pages from the first navigation on.
+        solver = new CaptchaSolver(ezcaptcha);
+        if (ezcaptcha.attach !== false) await solver.attach(context);
+      } else if (ezcaptcha.attach !== false) await attach(context);
       const fixture: CaptchaFixture = {
         results,
         async solve({ page: other, ...options } = {}) {
@@ -90,7 +94,12 @@ export const ezcaptchaFixtures: EzCaptchaFixtureDefinitions = {
           return detect((other ?? page) as never, options);
         },
       };
-      await use(fixture);
+      try {
+        await use(fixture);
+      } finally {
+        // Pending sight, pool and refresh tasks stop with the test; nothing keeps polling after it.
+        await solver?.close();
+      }
       if (results.length > 0) {
         const report = results.map((r) => r.results.map(({ token: _token, ...rest }) => rest));
         await testInfo.attach('ezcaptcha.json', {
