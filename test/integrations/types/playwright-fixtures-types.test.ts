@@ -4,17 +4,12 @@
  * @playwright/test, no playwright), compiled by tsc with `strict` and `skipLibCheck: false`. Extending patchright's
  * `test` with the raw fixtures must type-check, fixtures and options included, and a wrong option must not.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeclarations, type ConsumerProject, consumerProject, tsc } from './consumer-project.js';
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../../..');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const DECLARATION = 'playwright-fixtures.d.ts';
 
 /** What a patchright user writes after `npm i ezcaptcha-plugin patchright`. */
@@ -47,64 +42,26 @@ const test = base.extend<EzCaptchaFixtures & EzCaptchaTestOptions>(ezcaptchaFixt
 test.use({ ezcaptcha: { detectTimeout: 'soon' } });
 `;
 
-/** The subpath's declarations, built from src now (one entry, types inlined): `tsup --dts-only` into `out`. */
-async function buildDeclarations(out: string): Promise<void> {
-  await run(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/tsup/dist/cli-default.js'),
-      'src/integrations/playwright-fixtures.ts',
-      '--dts-only',
-      '--out-dir',
-      out,
-    ],
-    { cwd: ROOT, timeout: 240_000 },
-  );
-}
-
-async function tsc(project: string, config: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [TSC, '-p', config, '--pretty', 'false'], {
-      cwd: project,
-      timeout: 120_000,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout}${failed.stderr}` };
-  }
-}
-
 describe('ezcaptcha-plugin/playwright-fixtures .d.ts from a consumer with only patchright installed', () => {
+  let consumer: ConsumerProject;
   let project: string;
   let declarations: string;
 
   beforeAll(async () => {
-    project = await mkdtemp(join(tmpdir(), 'ezcaptcha-fixture-types-'));
-    const modules = join(project, 'node_modules');
-    const pkg = join(modules, 'ezcaptcha-plugin');
-    await mkdir(join(modules, '@types'), { recursive: true });
-    await mkdir(pkg);
-    await Promise.all([
-      symlink(join(ROOT, 'node_modules/patchright'), join(modules, 'patchright'), 'dir'),
-      symlink(join(ROOT, 'node_modules/patchright-core'), join(modules, 'patchright-core'), 'dir'),
-      symlink(join(ROOT, 'node_modules/@types/node'), join(modules, '@types/node'), 'dir'),
-      copyFile(join(ROOT, 'package.json'), join(pkg, 'package.json')),
-      writeFile(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n'),
-      copyFile(join(import.meta.dirname, 'tsconfig.json'), join(project, 'tsconfig.json')),
-      writeFile(
-        join(project, 'tsconfig.check.json'),
-        JSON.stringify({ extends: './tsconfig.json', files: ['consumer.ts', 'misuse.ts'] }),
-      ),
-      writeFile(join(project, 'consumer.ts'), CONSUMER),
-      writeFile(join(project, 'misuse.ts'), MISUSE),
-    ]);
-    declarations = join(pkg, 'dist');
-    await buildDeclarations(declarations);
+    consumer = await consumerProject({
+      prefix: 'ezcaptcha-fixture-types-',
+      modules: ['patchright', 'patchright-core'],
+      consumer: CONSUMER,
+      misuse: MISUSE,
+    });
+    project = consumer.dir;
+    declarations = consumer.dist;
+    // The subpath's declarations, built from src now (one entry, types inlined).
+    await buildDeclarations(['src/integrations/playwright-fixtures.ts'], declarations);
   }, 300_000);
 
   afterAll(async () => {
-    if (project) await rm(project, { recursive: true, force: true });
+    await consumer?.remove();
   });
 
   it('names no test runner: neither the declarations nor the consumer project have @playwright/test', async () => {

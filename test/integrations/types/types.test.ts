@@ -4,17 +4,12 @@
  * `strict` and `skipLibCheck: false`. `page.solveRecaptchas()` must type-check on a puppeteer-core Page through the
  * opt-in `ezcaptcha-plugin/puppeteer` augmentation, and a wrong call must not.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { readdir, stat, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeclarations, type ConsumerProject, consumerProject, ROOT, tsc } from './consumer-project.js';
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../../..');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const DECLARATIONS = ['index.d.ts', 'puppeteer.d.ts'];
 
 /** What a user of puppeteer-core writes after `npm i ezcaptcha-plugin`. */
@@ -70,55 +65,28 @@ async function declarationsDir(out: string): Promise<string> {
     const oldest = Math.min(...(await Promise.all(built.map(async (f) => (await stat(f)).mtimeMs))));
     if (oldest >= (await newestMtime(join(ROOT, 'src')))) return dist;
   }
-  await run(process.execPath, [join(ROOT, 'node_modules/tsup/dist/cli-default.js'), '--dts-only', '--out-dir', out], {
-    cwd: ROOT,
-    timeout: 240_000,
-  });
+  await buildDeclarations([], out);
   return out;
 }
 
-/** Run tsc in the consumer project, so reported paths are relative to it. */
-async function tsc(project: string, config: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [TSC, '-p', config, '--pretty', 'false'], {
-      cwd: project,
-      timeout: 120_000,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout}${failed.stderr}` };
-  }
-}
-
 describe('published .d.ts from a consumer with only puppeteer-core installed', () => {
+  let consumer: ConsumerProject;
   let project: string;
 
   beforeAll(async () => {
-    project = await mkdtemp(join(tmpdir(), 'ezcaptcha-types-'));
-    const modules = join(project, 'node_modules');
-    const pkg = join(modules, 'ezcaptcha-plugin');
-    await mkdir(join(modules, '@types'), { recursive: true });
-    await mkdir(pkg);
-    await Promise.all([
-      symlink(join(ROOT, 'node_modules/puppeteer-core'), join(modules, 'puppeteer-core'), 'dir'),
-      symlink(join(ROOT, 'node_modules/@types/node'), join(modules, '@types/node'), 'dir'),
-      copyFile(join(ROOT, 'package.json'), join(pkg, 'package.json')),
-      writeFile(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n'),
-      copyFile(join(import.meta.dirname, 'tsconfig.json'), join(project, 'tsconfig.json')),
-      writeFile(
-        join(project, 'tsconfig.check.json'),
-        JSON.stringify({ extends: './tsconfig.json', files: ['consumer.ts', 'misuse.ts'] }),
-      ),
-      writeFile(join(project, 'consumer.ts'), CONSUMER),
-      writeFile(join(project, 'misuse.ts'), MISUSE),
-    ]);
-    const declarations = await declarationsDir(join(pkg, 'dist'));
-    if (declarations !== join(pkg, 'dist')) await symlink(declarations, join(pkg, 'dist'), 'dir');
+    consumer = await consumerProject({
+      prefix: 'ezcaptcha-types-',
+      modules: ['puppeteer-core'],
+      consumer: CONSUMER,
+      misuse: MISUSE,
+    });
+    project = consumer.dir;
+    const declarations = await declarationsDir(consumer.dist);
+    if (declarations !== consumer.dist) await symlink(declarations, consumer.dist, 'dir');
   }, 300_000);
 
   afterAll(async () => {
-    if (project) await rm(project, { recursive: true, force: true });
+    await consumer?.remove();
   });
 
   it('has no full `puppeteer` package to fall back on', () => {

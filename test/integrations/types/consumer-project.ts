@@ -1,0 +1,75 @@
+/**
+ * A consumer's project for the type tests: a temp directory whose node_modules holds only the package (its
+ * package.json; the caller puts the declarations into `dist`) and the modules named, with the strict tsconfig.json of
+ * this folder, a consumer file and a misuse file, checked together by `tsc -p tsconfig.check.json`.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+export const run = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../../..');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+export interface ConsumerProject {
+  /** The project directory. */
+  dir: string;
+  /** Where the package's declarations must go: node_modules/ezcaptcha-plugin/dist. */
+  dist: string;
+  /** Removes the project. */
+  remove(): Promise<void>;
+}
+
+/** Writes the project; `modules` are the repo's node_modules entries linked into it (`@types/node` always is). */
+export async function consumerProject(options: {
+  prefix: string;
+  modules: readonly string[];
+  consumer: string;
+  misuse: string;
+}): Promise<ConsumerProject> {
+  const dir = await mkdtemp(join(tmpdir(), options.prefix));
+  const modules = join(dir, 'node_modules');
+  const pkg = join(modules, 'ezcaptcha-plugin');
+  await mkdir(join(modules, '@types'), { recursive: true });
+  await mkdir(pkg);
+  await Promise.all([
+    ...[...options.modules, '@types/node'].map((name) =>
+      symlink(join(ROOT, 'node_modules', name), join(modules, name), 'dir'),
+    ),
+    copyFile(join(ROOT, 'package.json'), join(pkg, 'package.json')),
+    writeFile(join(dir, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n'),
+    copyFile(join(import.meta.dirname, 'tsconfig.json'), join(dir, 'tsconfig.json')),
+    writeFile(
+      join(dir, 'tsconfig.check.json'),
+      JSON.stringify({ extends: './tsconfig.json', files: ['consumer.ts', 'misuse.ts'] }),
+    ),
+    writeFile(join(dir, 'consumer.ts'), options.consumer),
+    writeFile(join(dir, 'misuse.ts'), options.misuse),
+  ]);
+  return { dir, dist: join(pkg, 'dist'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** `tsup --dts-only ...args --out-dir out` in the repo root. */
+export async function buildDeclarations(args: readonly string[], out: string): Promise<void> {
+  await run(
+    process.execPath,
+    [join(ROOT, 'node_modules/tsup/dist/cli-default.js'), ...args, '--dts-only', '--out-dir', out],
+    { cwd: ROOT, timeout: 240_000 },
+  );
+}
+
+/** Run tsc in the consumer project, so reported paths are relative to it. */
+export async function tsc(project: string, config: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [TSC, '-p', config, '--pretty', 'false'], {
+      cwd: project,
+      timeout: 120_000,
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
