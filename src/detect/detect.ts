@@ -78,32 +78,27 @@ function describeSignals(scan: FrameScan): string[] {
 }
 
 /**
- * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
- * read at the same time. When the main world holds records that name elements (cfg clients, renders, Arkose), the
- * isolated world reads the DOM once more with them to merge; otherwise Node adds the globals. A main world we cannot
- * read leaves the DOM's evidence, with a note. The reads are not atomic: a widget rendered between them shows an
- * anchor the cfg did not have yet, so that frame is read again.
+ * One frame: its page JavaScript from the main world (cfg clients, hook records), then its DOM from an isolated
+ * world, which merges the two. Both worlds run on the frame's one renderer thread, so reading them at the same time
+ * would only add a second DOM scan. A main world we cannot read leaves the DOM's evidence, with a note. The reads
+ * are not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
  */
 async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
-  const domOnly = inpageCall(scanSource, 'scanFrame', {});
   for (let attempt = 0; ; attempt++) {
-    const [mainResult, domResult] = await Promise.allSettled([
-      frame.evaluateMain<string>(mainExpression).then((json) => JSON.parse(json) as MainScan),
-      frame.evaluateIsolated<FrameScan>(domOnly),
-    ]);
-    if (domResult.status === 'rejected') throw domResult.reason;
-    let scan = domResult.value;
-    if (mainResult.status === 'rejected') {
-      const message = errorText(mainResult.reason);
-      if (isNavigationError(message)) throw mainResult.reason;
-      scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
-      return scan;
+    let main: MainScan | undefined;
+    let note: string | undefined;
+    try {
+      main = JSON.parse(await frame.evaluateMain<string>(mainExpression)) as MainScan;
+    } catch (error) {
+      if (isNavigationError(errorText(error))) throw error;
+      note = `main world not readable: ${errorText(error).slice(0, 200)}`;
     }
-    const main = mainResult.value;
-    if (mainNeedsDOM(main))
-      scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', { main }));
-    else applyMainGlobals(scan, main);
-    const renderedMeanwhile = main.cfg && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
+    const needsDOM = main !== undefined && mainNeedsDOM(main);
+    const scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', needsDOM ? { main } : {}));
+    if (main && !needsDOM) applyMainGlobals(scan, main);
+    if (note) scan.notes.push(note);
+    const renderedMeanwhile =
+      main?.cfg === true && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
     if (!renderedMeanwhile || attempt > 0) return scan;
   }
 }
