@@ -4,11 +4,10 @@
  */
 import createDebug from 'debug';
 import { toDriverTarget } from '../drivers/index.js';
-import { inpageCall } from '../drivers/inpage.js';
+import { inpageCall, SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainSource } from '../inpage/generated/main.js';
-import { scanSource } from '../inpage/generated/scan.js';
 import type { MainScan } from '../inpage/main.js';
 import { applyMainGlobals, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
@@ -94,7 +93,7 @@ async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<Fr
       note = `main world not readable: ${errorText(error).slice(0, 200)}`;
     }
     const needsDOM = main !== undefined && mainNeedsDOM(main);
-    const scan = await frame.evaluateIsolated<FrameScan>(inpageCall(scanSource, 'scanFrame', needsDOM ? { main } : {}));
+    const scan = await frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', needsDOM ? { main } : {});
     if (main && !needsDOM) applyMainGlobals(scan, main);
     if (note) scan.notes.push(note);
     const renderedMeanwhile =

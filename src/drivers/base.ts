@@ -2,7 +2,10 @@
  * What the Puppeteer and Playwright adapters share: one stable wrapper per raw frame, the page and frame calls both
  * libraries spell the same way, and the mapping of their responses to DriverResponse.
  */
-import type { DriverFrame, DriverKind, DriverPage, DriverResponse } from './types.js';
+import type { DriverFrame, DriverKind, DriverPage, DriverResponse, InpageBundle } from './types.js';
+
+/** Evaluates an expression in one world of a frame. */
+export type Evaluator = (expression: string) => Promise<unknown>;
 
 /** The part of a Frame both libraries spell the same way. */
 export interface RawFrameLike<Frame> {
@@ -108,7 +111,28 @@ export abstract class BaseDriverFrame<
 
   abstract evaluateMain<T>(expression: string): Promise<T>;
 
-  abstract evaluateIsolated<T>(expression: string): Promise<T>;
+  /** How to evaluate in this frame's isolated world, or undefined where the driver has none. */
+  protected abstract isolatedEvaluator(): Promise<Evaluator | undefined>;
+
+  async evaluateIsolated<T>(expression: string): Promise<T> {
+    const evaluate = await this.isolatedEvaluator();
+    return (evaluate ? await evaluate(expression) : await this.evaluateMain<T>(expression)) as T;
+  }
+
+  async callIsolated<T>(bundle: InpageBundle, exportName: string, arg?: unknown): Promise<T> {
+    // JSON is a subset of JS expressions, so data can never become code.
+    const call = `.${exportName}(${arg === undefined ? '' : JSON.stringify(arg)})`;
+    const evaluate = await this.isolatedEvaluator();
+    if (!evaluate) return this.evaluateMain<T>(`(${bundle.source})${call}`);
+    const slot = `globalThis[Symbol.for(${JSON.stringify(`ezcaptcha.bundle.${bundle.id}`)})]`;
+    const kept = (await evaluate(
+      `(async () => { const b = ${slot}; return b ? { v: await b${call} } : null; })()`,
+    )) as {
+      v: T;
+    } | null;
+    if (kept) return kept.v;
+    return (await evaluate(`(${slot} = (${bundle.source}))${call}`)) as T;
+  }
 
   url(): string {
     return this.raw.url();

@@ -1,5 +1,21 @@
-/** Builds the expression that runs one export of a prebuilt in-page bundle (src/inpage/generated) with JSON data. */
+/** The prebuilt in-page bundles (src/inpage/generated) and how to call one of their exports with JSON data. */
+import { injectSource } from '../inpage/generated/inject.js';
+import { scanSource } from '../inpage/generated/scan.js';
+import type { InpageBundle } from './types.js';
+
+/** Builds the expression that runs one export of a prebuilt in-page bundle with JSON data (main world: no caching). */
 export function inpageCall(bundleSource: string, exportName: string, arg?: unknown): string {
   // JSON is a subset of JS expressions, so data can never become code.
   return `(${bundleSource}).${exportName}(${arg === undefined ? '' : JSON.stringify(arg)})`;
 }
+
+function bundle(name: string, source: string): InpageBundle {
+  let hash = 0;
+  for (let i = 0; i < source.length; i++) hash = (hash * 31 + source.charCodeAt(i)) | 0;
+  return { id: `${name}:${(hash >>> 0).toString(36)}`, source };
+}
+
+/** The isolated-world scanner (src/inpage/scan.ts). */
+export const SCAN_BUNDLE = bundle('scan', scanSource);
+/** The isolated-world injector (src/inpage/inject.ts). */
+export const INJECT_BUNDLE = bundle('inject', injectSource);

@@ -1,6 +1,6 @@
 /** DriverPage / DriverFrame over playwright-core (typed structurally so playwright-core stays an optional peer). */
 import createDebug from 'debug';
-import { BaseDriverFrame, BaseDriverPage, type RawFrameLike, type RawPageLike } from './base.js';
+import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
 import { type CdpSessionLike, IsolatedWorlds } from './cdp.js';
 
 const log = createDebug('ezcaptcha:driver');
@@ -47,6 +47,7 @@ export class PlaywrightDriverPage extends BaseDriverPage<
   /** Whether `evaluate` takes patchright's world argument; undefined until the first evaluation tells. */
   worldArgument: boolean | undefined;
   readonly #roots = new WeakMap<PlaywrightFrameLike, Promise<RootSession | undefined>>();
+  readonly #cdpFrames = new WeakMap<PlaywrightFrameLike, Promise<{ root: RootSession; frameId: string } | undefined>>();
 
   protected createFrame(frame: PlaywrightFrameLike): PlaywrightDriverFrame {
     return new PlaywrightDriverFrame(frame, this);
@@ -62,7 +63,22 @@ export class PlaywrightDriverPage extends BaseDriverPage<
    * The CDP session of the target that renders `frame` (the page's, or an out-of-process iframe's) and `frame`'s
    * CDP id in it; undefined when the browser has no CDP (Firefox, WebKit) or the frame cannot be matched.
    */
-  async cdpFrame(frame: PlaywrightFrameLike): Promise<{ root: RootSession; frameId: string } | undefined> {
+  cdpFrame(frame: PlaywrightFrameLike): Promise<{ root: RootSession; frameId: string } | undefined> {
+    // A frame keeps its CDP id for life; a frame that moved to another process is matched again after an error.
+    let found = this.#cdpFrames.get(frame);
+    if (!found) {
+      found = this.#findCdpFrame(frame);
+      this.#cdpFrames.set(frame, found);
+    }
+    return found;
+  }
+
+  forgetCdpFrame(frame: PlaywrightFrameLike): void {
+    this.#cdpFrames.delete(frame);
+    this.#roots.delete(frame);
+  }
+
+  async #findCdpFrame(frame: PlaywrightFrameLike): Promise<{ root: RootSession; frameId: string } | undefined> {
     const chain: PlaywrightFrameLike[] = [];
     for (let current: PlaywrightFrameLike | null = frame; current; current = current.parentFrame()) {
       chain.unshift(current);
@@ -118,16 +134,25 @@ export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, 
     return (await this.raw.evaluate(expression)) as T;
   }
 
-  async evaluateIsolated<T>(expression: string): Promise<T> {
-    if (await this.#takesWorldArgument()) return (await this.raw.evaluate(expression, undefined, undefined, true)) as T;
-    // playwright-core: no isolated world in its API; open one over CDP, else fall back to the main world.
+  protected async isolatedEvaluator(): Promise<Evaluator | undefined> {
+    if (await this.#takesWorldArgument()) {
+      return (expression) => this.raw.evaluate(expression, undefined, undefined, true);
+    }
+    // playwright-core: no isolated world in its API; open one over CDP, else there is none (main world instead).
     try {
       const target = await this.page.cdpFrame(this.raw);
-      if (target) return await target.root.worlds.evaluate<T>(target.frameId, expression);
+      if (target) {
+        return (expression) =>
+          target.root.worlds.evaluate(target.frameId, expression).catch((error: unknown) => {
+            this.page.forgetCdpFrame(this.raw);
+            throw error;
+          });
+      }
     } catch (error) {
+      this.page.forgetCdpFrame(this.raw);
       log('isolated world unavailable in %s: %s', this.raw.url(), (error as Error).message);
     }
-    return (await this.raw.evaluate(expression)) as T;
+    return undefined;
   }
 
   /** Asked once per page, by behaviour: patchright takes a fourth `isolatedContext` argument, playwright-core throws. */

@@ -1,5 +1,5 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
-import { BaseDriverFrame, BaseDriverPage, type RawFrameLike, type RawPageLike } from './base.js';
+import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
 import {
   type CdpSessionLike,
   evaluateIn,
@@ -106,16 +106,16 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     return this.#evaluateThroughDocument<T>(expression);
   }
 
-  async evaluateIsolated<T>(expression: string): Promise<T> {
+  protected async isolatedEvaluator(): Promise<Evaluator | undefined> {
     // Where the driver's own worlds work (puppeteer-core, rebrowser's default mode), its utility world is already
     // there; our own world is for rebrowser `alwaysIsolated`, whose realms wait forever in in-process child frames.
     const realm = this.raw.isolatedRealm?.();
     if (realm && !misattachedSession(this.raw, this.page.raw) && (await this.page.mainWorldRoute()) === 'driver') {
-      return (await realm.evaluate(expression)) as T;
+      return (expression) => realm.evaluate(expression);
     }
     const isolated = this.#isolated();
-    if (!isolated) return this.evaluateMain<T>(expression);
-    return isolated.worlds.evaluate<T>(isolated.frameId, expression);
+    if (!isolated) return undefined;
+    return (expression) => isolated.worlds.evaluate(isolated.frameId, expression);
   }
 
   /**

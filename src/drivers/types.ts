@@ -27,6 +27,19 @@ export interface DriverFrame {
    * driver that cannot open one.
    */
   evaluateIsolated<T>(expression: string): Promise<T>;
+  /**
+   * Call one export of a prebuilt in-page bundle in the isolated world with JSON data. The bundle is evaluated once
+   * per document and world and kept on that world's global (which the page cannot see); where the driver has no
+   * isolated world it is evaluated afresh in the main world on every call, leaving nothing behind.
+   */
+  callIsolated<T>(bundle: InpageBundle, exportName: string, arg?: unknown): Promise<T>;
+}
+
+/** A prebuilt in-page bundle (src/inpage/generated): an expression that evaluates to an object of functions. */
+export interface InpageBundle {
+  /** Unique per bundle and version, e.g. `scan:16232`. */
+  id: string;
+  source: string;
 }
 
 export interface DriverResponse {

@@ -3,9 +3,8 @@
  * check the viewport, and inject a token. Every call goes through the driver's worlds (src/drivers).
  */
 import type { DetectedCaptcha } from '../detect/index.js';
-import { inpageCall } from '../drivers/inpage.js';
+import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { injectSource } from '../inpage/generated/inject.js';
 import { mainSource } from '../inpage/generated/main.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
 
@@ -21,16 +20,14 @@ export function frameAt(page: DriverPage, framePath: readonly number[]): DriverF
 }
 
 export async function documentIdOf(frame: DriverFrame): Promise<number> {
-  return frame.evaluateIsolated<number>(inpageCall(injectSource, 'documentId'));
+  return frame.callIsolated<number>(INJECT_BUNDLE, 'documentId');
 }
 
 export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
   const frame = frameAt(page, captcha.framePath);
   if (!frame) return false;
   return frame
-    .evaluateIsolated<boolean>(
-      inpageCall(injectSource, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId }),
-    )
+    .callIsolated<boolean>(INJECT_BUNDLE, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId })
     .catch(() => true);
 }
 
@@ -40,7 +37,7 @@ export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): 
  * let/const binding is resolved by name here, as data-checked code.
  */
 export async function injectInto(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
-  const filled = await frame.evaluateIsolated<InjectOutcome>(inpageCall(injectSource, 'fillResponse', request));
+  const filled = await frame.callIsolated<InjectOutcome>(INJECT_BUNDLE, 'fillResponse', request);
   if (!filled.ok) return filled;
   const told = JSON.parse(
     await frame.evaluateMain<string>(inpageCall(mainSource, 'injectMain', request)),
