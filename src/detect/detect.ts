@@ -4,7 +4,7 @@
  */
 import createDebug from 'debug';
 import { toDriverTarget } from '../drivers/index.js';
-import { inpageCall, SCAN_BUNDLE } from '../drivers/inpage.js';
+import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainSource } from '../inpage/generated/main.js';
@@ -76,6 +76,34 @@ function describeSignals(scan: FrameScan): string[] {
   return out;
 }
 
+/** What scanMain() reports for a frame whose page JavaScript holds nothing of a captcha. */
+const EMPTY_MAIN_SCAN: MainScan = {
+  hook: false,
+  cfg: false,
+  grecaptcha: false,
+  grecaptchaOwn: false,
+  enterpriseNamespace: false,
+  clientFlag: false,
+  cfgEnterprise: false,
+  renderModes: [],
+  clients: [],
+  renders: [],
+  executes: [],
+  arkose: [],
+};
+
+/**
+ * The main-world scan, behind a check made of syntax only (`in`, no builtin the page could replace): most frames hold
+ * no captcha JavaScript, and there the bundle sits in a function that is never called, so it is only pre-parsed.
+ */
+const MAIN_SCAN_EXPRESSION = `(() => {
+  const g = globalThis;
+  if (!(Symbol.for('ezcaptcha.hook') in g) && !('___grecaptcha_cfg' in g) && !('grecaptcha' in g) &&
+      !('__google_recaptcha_client' in g) && !('__recaptcha_api' in g)) return ${JSON.stringify(JSON.stringify(EMPTY_MAIN_SCAN))};
+  const load = function () { return ${mainSource}; };
+  return load().scanMain({});
+})()`;
+
 /**
  * One frame: its page JavaScript from the main world (cfg clients, hook records), then its DOM from an isolated
  * world, which merges the two. Both worlds run on the frame's one renderer thread, so reading them at the same time
@@ -105,7 +133,6 @@ async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<Fr
 async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<RoundResult> {
   const nodes = collectFrames(page, root);
   const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [], loading: [] };
-  const mainExpression = inpageCall(mainSource, 'scanMain', {});
   await Promise.all(
     nodes.map(async (node) => {
       if (node.vendor) {
@@ -114,7 +141,7 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         return;
       }
       try {
-        const scan = await withTimeout(scanFrame(node.frame, mainExpression), FRAME_SCAN_TIMEOUT_MS);
+        const scan = await withTimeout(scanFrame(node.frame, MAIN_SCAN_EXPRESSION), FRAME_SCAN_TIMEOUT_MS);
         result.scanned.push({ node, scan });
         result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
         if (scan.readyState !== 'complete') {
