@@ -7,8 +7,8 @@ import { toDriverTarget } from '../drivers/index.js';
 import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
-import { mainSource } from '../inpage/generated/main.js';
-import type { MainScan } from '../inpage/main.js';
+import { mainScanSource } from '../inpage/generated/main-scan.js';
+import type { MainScan } from '../inpage/main-scan.js';
 import { applyMainGlobals, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
@@ -100,7 +100,7 @@ const MAIN_SCAN_EXPRESSION = `(() => {
   const g = globalThis;
   if (!(Symbol.for('ezcaptcha.hook') in g) && !('___grecaptcha_cfg' in g) && !('grecaptcha' in g) &&
       !('__google_recaptcha_client' in g) && !('__recaptcha_api' in g)) return ${JSON.stringify(JSON.stringify(EMPTY_MAIN_SCAN))};
-  const load = function () { return ${mainSource}; };
+  const load = function () { return ${mainScanSource}; };
   return load().scanMain({});
 })()`;
 

@@ -5,7 +5,7 @@
  * and never calls page functions or getters. Classification (checkbox / invisible / score, task types) happens on
  * the Node side (src/detect).
  */
-import type { MainClient, MainScan } from './main.js';
+import type { MainClient, MainScan } from './main-scan.js';
 
 export interface ScanOptions {
   /** What the main world of this frame holds (cfg clients, hook records); absent: the DOM alone. */

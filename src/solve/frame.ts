@@ -5,7 +5,7 @@
 import type { DetectedCaptcha } from '../detect/index.js';
 import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { mainSource } from '../inpage/generated/main.js';
+import { mainInjectSource } from '../inpage/generated/main-inject.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
@@ -40,7 +40,7 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
   const filled = await frame.callIsolated<InjectOutcome>(INJECT_BUNDLE, 'fillResponse', request);
   if (!filled.ok) return filled;
   const told = JSON.parse(
-    await frame.evaluateMain<string>(inpageCall(mainSource, 'injectMain', request)),
+    await frame.evaluateMain<string>(inpageCall(mainInjectSource, 'injectMain', request)),
   ) as InjectOutcome;
   const outcome: InjectOutcome = {
     ...told,
@@ -54,7 +54,7 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
     // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
     const lookup = `(() => { try { return ${name}; } catch { return undefined; } })()`;
     const called = await frame.evaluateMain<CallbackOutcome>(
-      `(${mainSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
+      `(${mainInjectSource}).callResolved(${lookup}, ${JSON.stringify(request.token)}, ${request.callbackTimeout ?? 10_000})`,
     );
     if (called !== 'not-found') {
       outcome.callback = called;

@@ -1,0 +1,296 @@
+/**
+ * Main-world injection: tells the page's JavaScript about a token the isolated injector (inject.ts) already wrote into
+ * the response elements: `getResponse`, `execute()` promises the early hook holds, callbacks, Arkose onCompleted.
+ */
+import type { CallbackOutcome, InjectOutcome, InjectRequest } from './inject.js';
+import {
+  type AnyObject,
+  B,
+  type Fn,
+  IntrinsicPromise,
+  isElement,
+  isNode,
+  isObject,
+  keysOf,
+  list,
+  MAX_DEPTH,
+  own,
+  PATCH_KEY,
+  read,
+  store,
+  toJSON,
+} from './lib/main-world.js';
+
+function clientFor(request: InjectRequest): unknown {
+  const clients = own(own(window, '___grecaptcha_cfg'), 'clients');
+  if (!isObject(clients)) return undefined;
+  if (request.widgetId !== undefined) {
+    const byId = own(clients, String(request.widgetId));
+    if (byId !== undefined) return byId;
+  }
+  for (const key of keysOf(clients)) {
+    const client = own(clients, key);
+    if (own(findParams(client), 'sitekey') === request.sitekey) return client;
+  }
+  return undefined;
+}
+
+/** Depth-first, cycle-safe search for the render parameters object (the one holding `sitekey`). */
+function findParams(root: unknown): AnyObject | undefined {
+  const seen = new WeakSet<object>();
+  const walk = (node: unknown, depth: number): AnyObject | undefined => {
+    if (!isObject(node) || typeof node === 'function' || depth > MAX_DEPTH || seen.has(node) || isNode(node)) {
+      return undefined;
+    }
+    seen.add(node);
+    if (typeof own(node, 'sitekey') === 'string') return node;
+    for (const key of keysOf(node)) {
+      const found = walk(own(node, key), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(root, 0);
+}
+
+/** The `data-callback` attribute of an element held by the widget's client (explicit render into a container). */
+function dataCallbackOf(client: unknown): string | undefined {
+  const seen = new WeakSet<object>();
+  let found: string | undefined;
+  const walk = (node: unknown, depth: number) => {
+    if (found || !isObject(node) || typeof node === 'function' || depth > MAX_DEPTH || seen.has(node)) return;
+    seen.add(node);
+    if (isElement(node)) {
+      try {
+        found = node.getAttribute('data-callback') || undefined;
+      } catch {
+        found = undefined;
+      }
+      return;
+    }
+    for (const key of keysOf(node)) walk(own(node, key), depth + 1);
+  };
+  walk(client, 0);
+  return found;
+}
+
+/** Make `grecaptcha(.enterprise).getResponse(widgetId)` report the token, keeping the original for other widgets. */
+function patchGetResponse(request: InjectRequest): boolean {
+  let patched = false;
+  const grecaptcha = read(window, 'grecaptcha');
+  const apis = [grecaptcha, read(grecaptcha, 'enterprise')];
+  for (let i = 0; i < apis.length; i++) {
+    const api = apis[i];
+    const original = read(api, 'getResponse');
+    if (typeof original !== 'function' || !isObject(api)) continue;
+    let responses = own(original, PATCH_KEY) as Map<string, string> | undefined;
+    if (!responses) {
+      const table = new Map<string, string>();
+      const wrapped = function (this: unknown, ...args: unknown[]) {
+        const key = args[0] === undefined ? 'default' : String(args[0]);
+        const token = table.get(key);
+        return token ?? B.apply(original as Fn, this, args);
+      };
+      Object.defineProperty(wrapped, PATCH_KEY, { value: table });
+      try {
+        api.getResponse = wrapped;
+      } catch {
+        continue;
+      }
+      responses = table;
+    }
+    const id = request.widgetId ?? 0;
+    responses.set(String(id), request.token);
+    if (id === 0 || request.widgetId === undefined) responses.set('default', request.token);
+    patched = true;
+  }
+  return patched;
+}
+
+function resolvePath(path: string): unknown {
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(path)) return undefined;
+  let target: unknown = window;
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    target = read(target, parts[i] as string);
+    if (target === undefined || target === null) return undefined;
+  }
+  return target;
+}
+
+/** Call `fn(arg)`; when it returns a thenable, wait for it at most `timeout` ms (intrinsic promises only). */
+function callWithTimeout(fn: Fn, arg: unknown, timeout: number): Promise<CallbackOutcome> {
+  return new IntrinsicPromise<CallbackOutcome>((resolve, reject) => {
+    let result: unknown;
+    try {
+      result = B.apply(fn, window, [arg]);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    if (!isObject(result) || typeof read(result, 'then') !== 'function') {
+      resolve('called');
+      return;
+    }
+    // Called unbound: timer functions reject any `this` but the window or undefined.
+    const later = B.setTimeout;
+    const cancel = B.clearTimeout;
+    const timer = later(() => resolve('timeout'), timeout);
+    (async () => {
+      try {
+        // `await` adopts the page's thenable through its own `then`; a native promise needs no page builtin.
+        await result;
+        resolve('called');
+      } catch (error) {
+        reject(error);
+      } finally {
+        cancel(timer);
+      }
+    })();
+  });
+}
+
+function errorText(error: unknown): string {
+  const message = own(error, 'message');
+  return (typeof message === 'string' ? message : typeof error === 'string' ? error : 'error').slice(0, 500);
+}
+
+/** The early hook's raw records (page functions included), for execute() promises and Arkose callbacks. */
+interface HookLists {
+  renders: unknown[];
+  executes: unknown[];
+  arkose: unknown[];
+  tokens: unknown;
+}
+
+function hookLists(): HookLists | undefined {
+  if (!store) return undefined;
+  return {
+    renders: list(store, 'renders'),
+    executes: list(store, 'executes'),
+    arkose: list(store, 'arkose'),
+    tokens: own(store, 'tokens'),
+  };
+}
+
+async function injectRecaptcha(request: InjectRequest, outcome: InjectOutcome): Promise<void> {
+  const client = clientFor(request);
+  const params = findParams(client);
+  const hook = hookLists();
+  let render: unknown;
+  for (const record of hook?.renders ?? []) {
+    const widgetId = own(record, 'widgetId');
+    if (
+      (request.widgetId !== undefined && widgetId === request.widgetId) ||
+      own(own(record, 'params'), 'sitekey') === request.sitekey
+    ) {
+      render = record;
+      break;
+    }
+  }
+  outcome.getResponsePatched = patchGetResponse(request);
+
+  // v3: hand the token to execute() promises the hook is holding, and to later execute() calls.
+  if (request.kind === 'score' && hook) {
+    for (const pending of hook.executes) {
+      const resolve = own(pending, 'resolve');
+      if (typeof resolve !== 'function') continue;
+      const sitekey = own(pending, 'sitekey');
+      const action = own(pending, 'action');
+      if (sitekey !== undefined && sitekey !== request.sitekey) continue;
+      if (request.action !== undefined && action !== undefined && action !== request.action) continue;
+      if (B.apply(resolve as Fn, pending, [request.token]) === true) outcome.executeResolved++;
+    }
+    // A token is single-use: queue it for the page's next execute() only when no pending call took it.
+    const tokens = hook.tokens;
+    if (outcome.executeResolved === 0 && Array.isArray(tokens)) {
+      const queued: AnyObject = { sitekey: request.sitekey, token: request.token, enterprise: request.enterprise };
+      if (request.action !== undefined) queued.action = request.action;
+      tokens[tokens.length] = queued;
+    }
+  }
+
+  const promiseCallback = own(params, 'promise-callback');
+  let callback: unknown = own(params, 'callback') ?? own(own(render, 'params'), 'callback');
+  if (callback === undefined) callback = dataCallbackOf(client);
+  if (typeof callback === 'string') {
+    const name = callback;
+    callback = resolvePath(name);
+    if (typeof callback !== 'function') {
+      outcome.callback = 'not-found';
+      outcome.unresolvedCallback = name;
+    }
+  }
+  const timeout = request.callbackTimeout ?? 10_000;
+  try {
+    if (typeof callback === 'function')
+      outcome.callback = await callWithTimeout(callback as Fn, request.token, timeout);
+    else if (typeof promiseCallback === 'function' && outcome.executeResolved === 0) {
+      outcome.callback = await callWithTimeout(promiseCallback as Fn, request.token, timeout);
+    }
+  } catch (error) {
+    outcome.callback = 'failed';
+    outcome.callbackError = errorText(error);
+  }
+
+  const grecaptcha = read(window, 'grecaptcha');
+  const api = request.enterprise ? (read(grecaptcha, 'enterprise') ?? grecaptcha) : grecaptcha;
+  try {
+    const getResponse = read(api, 'getResponse');
+    if (typeof getResponse === 'function') {
+      outcome.verified = B.apply(getResponse as Fn, api, [request.widgetId ?? 0]) === request.token;
+    }
+  } catch {
+    // The page's getResponse threw: the isolated side's element check still counts.
+  }
+}
+
+async function injectFuncaptcha(request: InjectRequest, outcome: InjectOutcome): Promise<void> {
+  const timeout = request.callbackTimeout ?? 10_000;
+  for (const record of hookLists()?.arkose ?? []) {
+    const publicKey = own(record, 'publicKey');
+    const onCompleted = own(record, 'onCompleted');
+    if (publicKey !== undefined && publicKey !== request.sitekey) continue;
+    if (typeof onCompleted !== 'function') continue;
+    try {
+      outcome.callback = await callWithTimeout(onCompleted as Fn, { token: request.token }, timeout);
+    } catch (error) {
+      outcome.callback = 'failed';
+      outcome.callbackError = errorText(error);
+    }
+  }
+  outcome.verified = outcome.callback === 'called';
+}
+
+/**
+ * Tell the page's JavaScript about a token the isolated side has already written into the response elements:
+ * getResponse, execute() promises, callbacks. Returns the outcome as JSON text; `verified` is what the page's own
+ * API reports (the isolated side adds what the elements hold).
+ */
+export async function injectMain(request: InjectRequest): Promise<string> {
+  const outcome: InjectOutcome = {
+    ok: false,
+    responseElements: 0,
+    getResponsePatched: false,
+    callback: 'none',
+    executeResolved: 0,
+    verified: false,
+  };
+  if (request.documentId !== undefined && performance.timeOrigin !== request.documentId) {
+    outcome.reason = 'navigated: the document that showed the captcha is gone';
+    return toJSON(outcome);
+  }
+  if (request.vendor === 'funcaptcha') await injectFuncaptcha(request, outcome);
+  else await injectRecaptcha(request, outcome);
+  return toJSON(outcome);
+}
+
+/** Calls a callback that is a global `let`/`const` binding; the caller resolves it by name and passes it here. */
+export async function callResolved(callback: unknown, token: string, timeout: number): Promise<CallbackOutcome> {
+  if (typeof callback !== 'function') return 'not-found';
+  try {
+    return await callWithTimeout(callback as Fn, token, timeout);
+  } catch {
+    return 'failed';
+  }
+}
