@@ -105,27 +105,30 @@ const MAIN_SCAN_EXPRESSION = `(() => {
 })()`;
 
 /**
- * One frame: its page JavaScript from the main world (cfg clients, hook records), then its DOM from an isolated
- * world, which merges the two. Both worlds run on the frame's one renderer thread, so reading them at the same time
- * would only add a second DOM scan. A main world we cannot read leaves the DOM's evidence, with a note. The reads
- * are not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
+ * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
+ * read at the same time (the round trips overlap; the DOM scan is a cached bundle). Only when the main world holds
+ * records that name elements (cfg clients, renders, Arkose) does the isolated world read the DOM again to merge them;
+ * otherwise Node adds the globals. A main world we cannot read leaves the DOM's evidence, with a note. The reads are
+ * not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
  */
 async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
   for (let attempt = 0; ; attempt++) {
-    let main: MainScan | undefined;
-    let note: string | undefined;
-    try {
-      main = JSON.parse(await frame.evaluateMain<string>(mainExpression)) as MainScan;
-    } catch (error) {
-      if (isNavigationError(errorText(error))) throw error;
-      note = `main world not readable: ${errorText(error).slice(0, 200)}`;
+    const [mainRead, domRead] = await Promise.allSettled([
+      frame.evaluateMain<string>(mainExpression).then((json) => JSON.parse(json) as MainScan),
+      frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', {}),
+    ]);
+    if (domRead.status === 'rejected') throw domRead.reason;
+    let scan = domRead.value;
+    if (mainRead.status === 'rejected') {
+      const message = errorText(mainRead.reason);
+      if (isNavigationError(message)) throw mainRead.reason;
+      scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
+      return scan;
     }
-    const needsDOM = main !== undefined && mainNeedsDOM(main);
-    const scan = await frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', needsDOM ? { main } : {});
-    if (main && !needsDOM) applyMainGlobals(scan, main);
-    if (note) scan.notes.push(note);
-    const renderedMeanwhile =
-      main?.cfg === true && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
+    const main = mainRead.value;
+    if (mainNeedsDOM(main)) scan = await frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', { main });
+    else applyMainGlobals(scan, main);
+    const renderedMeanwhile = main.cfg && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
     if (!renderedMeanwhile || attempt > 0) return scan;
   }
 }
