@@ -9,7 +9,7 @@ import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
 import type { MainScan } from '../inpage/main-scan.js';
-import { applyMainGlobals, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
+import { applyMainGlobals, emptyMainScan, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
 import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
@@ -76,22 +76,6 @@ function describeSignals(scan: FrameScan): string[] {
   return out;
 }
 
-/** What scanMain() reports for a frame whose page JavaScript holds nothing of a captcha. */
-const EMPTY_MAIN_SCAN: MainScan = {
-  hook: false,
-  cfg: false,
-  grecaptcha: false,
-  grecaptchaOwn: false,
-  enterpriseNamespace: false,
-  clientFlag: false,
-  cfgEnterprise: false,
-  renderModes: [],
-  clients: [],
-  renders: [],
-  executes: [],
-  arkose: [],
-};
-
 /**
  * The main-world scan, behind a check made of syntax only (`in`, no builtin the page could replace): most frames hold
  * no captcha JavaScript, and there the bundle sits in a function that is never called, so it is only pre-parsed.
@@ -99,7 +83,7 @@ const EMPTY_MAIN_SCAN: MainScan = {
 const MAIN_SCAN_EXPRESSION = `(() => {
   const g = globalThis;
   if (!(Symbol.for('ezcaptcha.hook') in g) && !('___grecaptcha_cfg' in g) && !('grecaptcha' in g) &&
-      !('__google_recaptcha_client' in g) && !('__recaptcha_api' in g)) return ${JSON.stringify(JSON.stringify(EMPTY_MAIN_SCAN))};
+      !('__google_recaptcha_client' in g) && !('__recaptcha_api' in g)) return ${JSON.stringify(JSON.stringify(emptyMainScan()))};
   const load = function () { return ${mainScanSource}; };
   return load().scanMain({});
 })()`;

@@ -118,11 +118,8 @@ const FUNCAPTCHA_SELECTORS = [
   '#FunCaptcha-Token',
 ];
 
-/**
- * Write the token into the widget's response elements (textareas, Arkose inputs, `responseSelectors`) before the
- * page's JavaScript is told, so a callback that submits the form sends it. `verified`: an element holds it.
- */
-export function fillResponse(request: InjectRequest): InjectOutcome {
+/** An outcome with nothing done yet; its `reason` says so when the document is not the one that showed the captcha. */
+export function startOutcome(request: InjectRequest): InjectOutcome {
   const outcome: InjectOutcome = {
     ok: false,
     responseElements: 0,
@@ -133,8 +130,17 @@ export function fillResponse(request: InjectRequest): InjectOutcome {
   };
   if (request.documentId !== undefined && performance.timeOrigin !== request.documentId) {
     outcome.reason = 'navigated: the document that showed the captcha is gone';
-    return outcome;
   }
+  return outcome;
+}
+
+/**
+ * Write the token into the widget's response elements (textareas, Arkose inputs, `responseSelectors`) before the
+ * page's JavaScript is told, so a callback that submits the form sends it. `verified`: an element holds it.
+ */
+export function fillResponse(request: InjectRequest): InjectOutcome {
+  const outcome = startOutcome(request);
+  if (outcome.reason) return outcome;
   const targets = new Set<Element>(request.vendor === 'funcaptcha' ? [] : textareaFor(request));
   const selectors = [
     ...(request.vendor === 'funcaptcha' ? FUNCAPTCHA_SELECTORS : []),

@@ -2,7 +2,7 @@
  * Main-world injection: tells the page's JavaScript about a token the isolated injector (inject.ts) already wrote into
  * the response elements: `getResponse`, `execute()` promises the early hook holds, callbacks, Arkose onCompleted.
  */
-import type { CallbackOutcome, InjectOutcome, InjectRequest } from './inject.js';
+import { type CallbackOutcome, type InjectOutcome, type InjectRequest, startOutcome } from './inject.js';
 import {
   type AnyObject,
   B,
@@ -268,18 +268,8 @@ async function injectFuncaptcha(request: InjectRequest, outcome: InjectOutcome):
  * API reports (the isolated side adds what the elements hold).
  */
 export async function injectMain(request: InjectRequest): Promise<string> {
-  const outcome: InjectOutcome = {
-    ok: false,
-    responseElements: 0,
-    getResponsePatched: false,
-    callback: 'none',
-    executeResolved: 0,
-    verified: false,
-  };
-  if (request.documentId !== undefined && performance.timeOrigin !== request.documentId) {
-    outcome.reason = 'navigated: the document that showed the captcha is gone';
-    return toJSON(outcome);
-  }
+  const outcome = startOutcome(request);
+  if (outcome.reason) return toJSON(outcome);
   if (request.vendor === 'funcaptcha') await injectFuncaptcha(request, outcome);
   else await injectRecaptcha(request, outcome);
   return toJSON(outcome);

@@ -20,6 +20,7 @@ import {
   store,
   toJSON,
 } from './lib/main-world.js';
+import { emptyMainScan } from './scan.js';
 
 export interface MainClient {
   widgetId?: number;
@@ -152,20 +153,13 @@ export function scanMain(options: { maxDepth?: number } = {}): string {
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   const cfg = own(window, '___grecaptcha_cfg');
   const grecaptcha = own(window, 'grecaptcha');
-  const scan: MainScan = {
-    hook: store !== undefined,
-    cfg: cfg !== undefined && cfg !== null,
-    grecaptcha: grecaptcha !== undefined && grecaptcha !== null,
-    grecaptchaOwn: B.getOwnPropertyDescriptor(window, 'grecaptcha') !== undefined,
-    enterpriseNamespace: own(grecaptcha, 'enterprise') !== undefined,
-    clientFlag: own(window, '__google_recaptcha_client') === true,
-    cfgEnterprise: false,
-    renderModes: [],
-    clients: [],
-    renders: [],
-    executes: [],
-    arkose: [],
-  };
+  const scan = emptyMainScan();
+  scan.hook = store !== undefined;
+  scan.cfg = cfg !== undefined && cfg !== null;
+  scan.grecaptcha = grecaptcha !== undefined && grecaptcha !== null;
+  scan.grecaptchaOwn = B.getOwnPropertyDescriptor(window, 'grecaptcha') !== undefined;
+  scan.enterpriseNamespace = own(grecaptcha, 'enterprise') !== undefined;
+  scan.clientFlag = own(window, '__google_recaptcha_client') === true;
   const api = cap(own(window, '__recaptcha_api'), 500);
   if (api) scan.api = api;
   const enterprise = own(cfg, 'enterprise');

@@ -636,6 +636,24 @@ export function mainNeedsDOM(main: MainScan): boolean {
   );
 }
 
+/** What the main world reports for a frame whose page JavaScript holds nothing of a captcha. */
+export function emptyMainScan(): MainScan {
+  return {
+    hook: false,
+    cfg: false,
+    grecaptcha: false,
+    grecaptchaOwn: false,
+    enterpriseNamespace: false,
+    clientFlag: false,
+    cfgEnterprise: false,
+    renderModes: [],
+    clients: [],
+    renders: [],
+    executes: [],
+    arkose: [],
+  };
+}
+
 /** A scan with nothing found (also what Node reports for a frame it could not read). */
 export function emptyFrameScan(url: string, readyState: string): FrameScan {
   return {
