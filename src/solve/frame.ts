@@ -8,6 +8,10 @@ import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
 
+/** CDP messages for a frame or target that went away (out-of-process frames take their session with them). */
+const FRAME_GONE =
+  /no frame for given id|session closed|session with given id not found|has been closed|target closed/i;
+
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** Resolve a frame from its index path through childFrames(). */
@@ -37,6 +41,22 @@ export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): 
  * let/const binding is resolved by name here, as data-checked code.
  */
 export async function injectInto(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
+  try {
+    return await injectIntoFrame(frame, request);
+  } catch (error) {
+    // A frame removed mid-injection fails our CDP calls with session- or frame-level messages the drivers' own
+    // evaluate never gave; name it as the solver does for a detached frame.
+    const message = error instanceof Error ? error.message : String(error);
+    if (frame.isDetached() || FRAME_GONE.test(message)) {
+      throw Object.assign(new Error(`The frame that held the captcha is gone: ${message.split('\n')[0]}`), {
+        code: 'FRAME_DETACHED',
+      });
+    }
+    throw error;
+  }
+}
+
+async function injectIntoFrame(frame: DriverFrame, request: InjectRequest): Promise<InjectOutcome> {
   const filled = await frame.callIsolated<InjectOutcome>(INJECT_BUNDLE, 'fillResponse', request);
   if (!filled.ok) return filled;
   const told = JSON.parse(
