@@ -6,71 +6,36 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { CaptchaSolver, type SolveOptions, type SolveResult, type SolverEvent } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { CaptchaSolver, SolveResult, SolverEvent } from '../../src/index.js';
 import { poolKeyOf } from '../../src/solve/pool.js';
 import { closePage } from '../support/browser.js';
-import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
+import { until, useSolverHarness } from './solver-harness.js';
+import { step } from './support.js';
 
 const POLL = 50;
 const SOLVE_MS = 150;
 const KEYED = 'v2-explicit-callback-string';
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: BrowserLike;
-const pages: PageLike[] = [];
-const solvers: CaptchaSolver[] = [];
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: SOLVE_MS })]);
-  browser = await launch('playwright', site.browserArgs);
-});
-
-afterEach(async () => {
-  server.setSolveTime(SOLVE_MS);
-  await Promise.all(solvers.splice(0).map((s) => s.close()));
-  await Promise.all(pages.splice(0).map((p) => closePage(p)));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
-
-function solverWith(extra: SolveOptions = {}) {
-  const events: SolverEvent[] = [];
-  const solver = new CaptchaSolver({
-    clientKey: CLIENT_KEY,
-    apiURL: server.url,
-    pollInterval: POLL,
-    timeout: 20_000,
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
-  solvers.push(solver);
-  return { solver, events };
-}
+const env = useSolverHarness({ solveMs: SOLVE_MS, pollInterval: POLL });
 
 let loads = 0;
 /** Open a fixture page in a new tab (a query makes each load another URL of the same page), solve it, close it. */
 async function solveOn(solver: CaptchaSolver, name: string): Promise<SolveResult> {
-  const page = await step('newPage', browser.newPage());
-  pages.push(page);
+  const page = await env.newPage();
   try {
     await step('attach', solver.attach(page as object));
-    await step(`goto ${name}`, page.goto(`${site.page(name).url}?load=${++loads}`));
+    await step(`goto ${name}`, page.goto(`${env.site.page(name).url}?load=${++loads}`));
     const result = await step('solve', solver.solve(page));
-    if (site.page(name).captchas.every((c) => c.callback === undefined) && site.page(name).submit) {
-      await page.click(site.page(name).submit?.selector ?? '#submit');
+    if (env.site.page(name).captchas.every((c) => c.callback === undefined) && env.site.page(name).submit) {
+      await page.click(env.site.page(name).submit?.selector ?? '#submit');
     }
     // Matched by task id, so pages solved at the same time never count each other's verification.
     for (const r of result.results.filter((x) => x.isSolved)) {
-      await until(`verification of ${r.taskId}`, () => site.verifications.some((v) => v.claims?.taskId === r.taskId));
-      const mine = site.verifications.filter((v) => v.claims?.taskId === r.taskId);
+      await until(`verification of ${r.taskId}`, () =>
+        env.site.verifications.some((v) => v.claims?.taskId === r.taskId),
+      );
+      const mine = env.site.verifications.filter((v) => v.claims?.taskId === r.taskId);
       expect(mine.map((v) => v.ok)).toEqual([true]);
     }
     return result;
@@ -79,22 +44,11 @@ async function solveOn(solver: CaptchaSolver, name: string): Promise<SolveResult
   }
 }
 
-/** Resolves once `predicate` holds, checking every 25 ms; fails naming `label` after `ms`. */
-async function until(label: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  await step(
-    label,
-    (async () => {
-      while (!predicate()) await new Promise((r) => setTimeout(r, 25));
-    })(),
-    ms,
-  );
-}
-
 const prefetchedIds = (events: SolverEvent[]) =>
   events.flatMap((e) => (e.type === 'prefetched' ? [e.taskId] : ([] as string[])));
 /** A prefetched task the server has answered `ready` for (the pool holds its token). */
 const readyInPool = (events: SolverEvent[]) =>
-  prefetchedIds(events).filter((id) => server.tasks.get(id)?.firstReadyPollAt !== undefined);
+  prefetchedIds(events).filter((id) => env.server.tasks.get(id)?.firstReadyPollAt !== undefined);
 const quietWindow = (ms = POLL * 10) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('pool keys', () => {
@@ -132,7 +86,7 @@ describe('pool keys', () => {
 
 describe('prefetch', () => {
   it('serves a page of a key met again from the pool; the site accepts the pooled token', async () => {
-    const { solver, events } = solverWith({ prefetch: { maxPoolSize: 2 } });
+    const { solver, events } = env.solverWith({ prefetch: { maxPoolSize: 2 } });
     const first = await solveOn(solver, KEYED);
     expect(first.results[0]?.source).toBe('call');
     expect(prefetchedIds(events)).toHaveLength(0); // met once: nothing to learn from yet
@@ -155,7 +109,7 @@ describe('prefetch', () => {
   });
 
   it('never serves a key’s token to another site key', async () => {
-    const { solver, events } = solverWith({ prefetch: true });
+    const { solver, events } = env.solverWith({ prefetch: true });
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('a pooled token is ready', () => readyInPool(events).length >= 1);
@@ -167,7 +121,7 @@ describe('prefetch', () => {
   });
 
   it('gives each token to one page only: concurrent pages get distinct tokens, all accepted', async () => {
-    const { solver, events } = solverWith({ prefetch: { maxPoolSize: 3 } });
+    const { solver, events } = env.solverWith({ prefetch: { maxPoolSize: 3 } });
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('a pooled token is ready', () => readyInPool(events).length >= 1);
@@ -179,7 +133,7 @@ describe('prefetch', () => {
   });
 
   it('never serves a token older than maxTokenAge: it expires in the pool as waste', async () => {
-    const { solver, events } = solverWith({ prefetch: { maxTokenAge: 500, maxPoolSize: 1 } });
+    const { solver, events } = env.solverWith({ prefetch: { maxTokenAge: 500, maxPoolSize: 1 } });
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('a pooled token expired', () => events.some((e) => e.type === 'wasted'));
@@ -192,7 +146,7 @@ describe('prefetch', () => {
   });
 
   it('stops prefetching once maxWastePoints are wasted, and never wastes more', async () => {
-    const { solver, events } = solverWith({ prefetch: { maxTokenAge: 400, maxWastePoints: 6 } });
+    const { solver, events } = env.solverWith({ prefetch: { maxTokenAge: 400, maxWastePoints: 6 } });
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('the budget is spent', () => solver.stats().pointsWasted >= 6);
@@ -205,7 +159,7 @@ describe('prefetch', () => {
   });
 
   it.each(['sorry-legacy', 'funcaptcha'])('never pools %s (V2S / FunCaptcha) however often it is met', async (name) => {
-    const { solver, events } = solverWith({ prefetch: true });
+    const { solver, events } = env.solverWith({ prefetch: true });
     for (let i = 0; i < 3; i++) {
       const result = await solveOn(solver, name);
       expect(result.results.map((r) => r.source)).toEqual(['call']);
@@ -215,14 +169,13 @@ describe('prefetch', () => {
   });
 
   it('with solveOnSight, a sight token whose page navigated away goes to the pool and serves the next page', async () => {
-    const { solver, events } = solverWith({ prefetch: true, solveOnSight: true });
-    const page = await step('newPage', browser.newPage());
-    pages.push(page);
+    const { solver, events } = env.solverWith({ prefetch: true, solveOnSight: true });
+    const page = await env.newPage();
     await step('attach', solver.attach(page as object));
-    await step('goto', page.goto(`${site.page(KEYED).url}?load=${++loads}`));
+    await step('goto', page.goto(`${env.site.page(KEYED).url}?load=${++loads}`));
     await until('sight task created', () => events.some((e) => e.type === 'taskCreated'));
     const sight = events.find((e) => e.type === 'taskCreated');
-    await step('navigate away', page.goto(site.page('no-captcha').url));
+    await step('navigate away', page.goto(env.site.page('no-captcha').url));
     const next = await solveOn(solver, KEYED);
     expect(next.results[0]?.source).toBe('pool');
     expect(next.results[0]?.taskId).toBe(sight?.type === 'taskCreated' ? sight.taskId : 'none');
@@ -231,7 +184,7 @@ describe('prefetch', () => {
   });
 
   it('counts what the pool holds as waste on solver.close(); the solver refuses to solve after that', async () => {
-    const { solver, events } = solverWith({ prefetch: { maxPoolSize: 1 } });
+    const { solver, events } = env.solverWith({ prefetch: { maxPoolSize: 1 } });
     await solveOn(solver, KEYED);
     await solveOn(solver, KEYED);
     await until('a pooled token is ready', () => readyInPool(events).length >= 1);
@@ -240,7 +193,7 @@ describe('prefetch', () => {
     const wasted = events.filter((e) => e.type === 'wasted');
     expect(wasted.map((e) => e.type === 'wasted' && e.reason)).toEqual(['solver-closed']);
     expect(solver.stats()).toMatchObject({ tokensWasted: 1, pointsWasted: 6, tokensUsed: 2 });
-    await expect(solver.solve(pages[0])).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(solver.solve(await env.newPage())).rejects.toMatchObject({ code: 'CLOSED' });
   });
 });
 

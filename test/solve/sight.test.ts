@@ -6,84 +6,35 @@
  */
 import puppeteerCore, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { addExtra } from 'puppeteer-extra';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
-import type { EzCaptchaServer, RecordedRequest } from '../../fixtures/ezcaptcha-server/types.js';
+import { describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../fixtures/ezcaptcha-server/types.js';
 import { decodeToken } from '../../fixtures/shared/token.js';
-import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { chromiumArgs, findChromium } from '../../src/browser/find.js';
-import {
-  CaptchaSolver,
-  EzCaptchaPlugin,
-  type SolveOptions,
-  type SolveRecaptchasResult,
-  type SolverEvent,
-} from '../../src/index.js';
+import { EzCaptchaPlugin, type SolveOptions, type SolveRecaptchasResult } from '../../src/index.js';
 import { closePage } from '../support/browser.js';
-import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
+import { until, useSolverHarness } from './solver-harness.js';
+import { CLIENT_KEY, type PageLike, step } from './support.js';
 
 const POLL = 50;
 const SOLVE_MS = 150;
 
-let site: FixtureSite;
-let server: EzCaptchaServer;
-let browser: BrowserLike;
-const pages: PageLike[] = [];
-const solvers: CaptchaSolver[] = [];
-
-beforeAll(async () => {
-  [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: SOLVE_MS })]);
-  browser = await launch('playwright', site.browserArgs);
-});
-
-afterEach(async () => {
-  server.clearFaults();
-  server.setSolveTime(SOLVE_MS);
-  await Promise.all(solvers.splice(0).map((s) => s.close()));
-  await Promise.all(pages.splice(0).map((p) => closePage(p)));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), server?.close()]);
-});
+const env = useSolverHarness({ solveMs: SOLVE_MS, pollInterval: POLL });
 
 /** A solver whose events are recorded, and a new page attached to it (not navigated yet). */
 async function setup(extra: SolveOptions = {}) {
-  const events: SolverEvent[] = [];
-  const solver = new CaptchaSolver({
-    clientKey: CLIENT_KEY,
-    apiURL: server.url,
-    pollInterval: POLL,
-    timeout: 20_000,
-    onEvent: (e) => events.push(e),
-    ...extra,
-  });
-  solvers.push(solver);
-  const page = await step('newPage', browser.newPage());
-  pages.push(page);
+  const { solver, events } = env.solverWith(extra);
+  const page = await env.newPage();
   await step('solver.attach', solver.attach(page as object));
   return { solver, page, events };
 }
 
 async function goto(page: PageLike, name: string, query = ''): Promise<void> {
-  await step(`goto ${name}`, page.goto(`${site.page(name).url}${query}`));
+  await step(`goto ${name}`, page.goto(`${env.site.page(name).url}${query}`));
 }
 
-/** Resolves once `predicate` holds, checking every 25 ms; fails naming `label` after `ms`. */
-async function until(label: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  await step(
-    label,
-    (async () => {
-      while (!predicate()) await new Promise((r) => setTimeout(r, 25));
-    })(),
-    ms,
-  );
-}
-
-const creates = (): RecordedRequest[] => server.requests.filter((r) => r.endpoint === 'createTask');
+const creates = (): RecordedRequest[] => env.server.requests.filter((r) => r.endpoint === 'createTask');
 const taskOf = (r: RecordedRequest) => (r.body as { task: Record<string, unknown> }).task;
-const pollCount = () => server.requests.filter((r) => r.endpoint === 'getTaskResult').length;
+const pollCount = () => env.server.requests.filter((r) => r.endpoint === 'getTaskResult').length;
 const quietWindow = (ms = POLL * 10) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('solve on sight', () => {
@@ -92,7 +43,7 @@ describe('solve on sight', () => {
     const { solver, page, events } = await setup({ solveOnSight: true });
     const from = creates().length;
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     // The visitor is still on the form: the task exists and is solved before anyone calls solve().
     await until('sight task solved', () => events.some((e) => e.type === 'solved'));
     const sightTask = events.find((e) => e.type === 'taskCreated');
@@ -104,9 +55,9 @@ describe('solve on sight', () => {
     const [r] = result.results;
     expect(r?.source).toBe('sight');
     expect(r?.taskId).toBe(sightTask?.type === 'taskCreated' ? sightTask.taskId : 'none');
-    expect(server.tasks.get(r?.taskId ?? '')?.firstReadyPollAt).toBeLessThan(calledAt);
+    expect(env.server.tasks.get(r?.taskId ?? '')?.firstReadyPollAt).toBeLessThan(calledAt);
     expect(creates().length - from).toBe(1);
-    const [v] = await site.waitForVerification(name, { count: 1 });
+    const [v] = await env.site.waitForVerification(name, { count: 1 });
     expect(v).toMatchObject({ ok: true });
     expect(v?.claims?.taskId).toBe(r?.taskId);
     expect(solver.stats()).toMatchObject({ tasksCreated: 1, pointsSpent: 6, tokensUsed: 1, tokensWasted: 0 });
@@ -117,15 +68,15 @@ describe('solve on sight', () => {
     const { solver, page, events } = await setup({ solveOnSight: true });
     const from = creates().length;
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     await until('sight task solved', () => events.some((e) => e.type === 'solved'));
     const result = await step('solve', solver.solve(page));
     expect(result.results.map((r) => r.source)).toEqual(['sight']);
     expect(creates().length - from).toBe(1);
-    const fixture = site.page(name);
+    const fixture = env.site.page(name);
     if (fixture.submit && fixture.captchas.every((c) => c.callback === undefined))
       await page.click(fixture.submit.selector);
-    const [v] = await site.waitForVerification(name, { count: 1 });
+    const [v] = await env.site.waitForVerification(name, { count: 1 });
     expect(v).toMatchObject({ ok: true });
   });
 
@@ -151,7 +102,7 @@ describe('solve on sight', () => {
   });
 
   it('counts a sight task as waste when the page navigates before solve(), and stops polling it', async () => {
-    server.setSolveTime(60_000);
+    env.server.setSolveTime(60_000);
     const { solver, page, events } = await setup({ solveOnSight: true });
     await goto(page, 'v2-explicit-callback-string');
     await until('sight task created', () => events.some((e) => e.type === 'taskCreated'));
@@ -166,7 +117,7 @@ describe('solve on sight', () => {
   });
 
   it('counts a sight task as waste when the page closes', async () => {
-    server.setSolveTime(60_000);
+    env.server.setSolveTime(60_000);
     const { solver, page, events } = await setup({ solveOnSight: true });
     await goto(page, 'v2-explicit-callback-string');
     await until('sight task created', () => events.some((e) => e.type === 'taskCreated'));
@@ -185,9 +136,9 @@ describe('solve on sight', () => {
       const { solver, page, events } = await setup({ solveOnSight: true });
       const from = creates().length;
       await goto(page, name);
-      site.resetVerifications();
+      env.site.resetVerifications();
       await until('sight task solved', () => events.some((e) => e.type === 'solved'));
-      const [expected] = site.expectedCaptchas(name);
+      const [expected] = env.site.expectedCaptchas(name);
       const made = creates().slice(from);
       expect(made).toHaveLength(1);
       expect(taskOf(made[0] as RecordedRequest)).toMatchObject({ type: expected?.taskType, s: expected?.s });
@@ -195,7 +146,7 @@ describe('solve on sight', () => {
 
       const result = await step('solve', solver.solve(page));
       expect(result.results[0]?.source).toBe('sight');
-      const [v] = await site.waitForVerification(name, { count: 1 });
+      const [v] = await env.site.waitForVerification(name, { count: 1 });
       expect(v).toMatchObject({ ok: true });
       expect(creates().length - from).toBe(1);
     },
@@ -206,14 +157,14 @@ describe('solve on sight', () => {
     const { solver, page, events } = await setup({ solveOnSight: true });
     const from = creates().length;
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     await until('sight task solved', () => events.some((e) => e.type === 'solved'));
     const made = creates().slice(from);
     expect(made.map((r) => taskOf(r).pageAction)).toEqual(['login']);
     const result = await step('solve', solver.solve(page));
     expect(result.results[0]?.source).toBe('sight');
-    await page.click(site.page(name).submit?.selector ?? '#submit');
-    const [v] = await site.waitForVerification(name, { count: 1 });
+    await page.click(env.site.page(name).submit?.selector ?? '#submit');
+    const [v] = await env.site.waitForVerification(name, { count: 1 });
     expect(v).toMatchObject({ ok: true });
   });
 
@@ -230,7 +181,7 @@ describe('solve on sight', () => {
     const name = 'v2-explicit-callback-string';
     const { solver, page, events } = await setup({ solveOnSight: true, maxTokenAge: 600 });
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     await until('sight task solved', () => events.some((e) => e.type === 'solved'));
     const sight = events.find((e) => e.type === 'solved');
     const stale = sight?.type === 'solved' ? sight.taskId : '';
@@ -240,7 +191,7 @@ describe('solve on sight', () => {
     expect(r?.source).toBe('call');
     expect(r?.taskId).not.toBe(stale);
     expect(events.find((e) => e.type === 'wasted')).toMatchObject({ taskId: stale, reason: 'stale', source: 'sight' });
-    const [v] = await site.waitForVerification(name, { count: 1 });
+    const [v] = await env.site.waitForVerification(name, { count: 1 });
     expect(v?.claims?.taskId).toBe(r?.taskId);
     expect(v).toMatchObject({ ok: true });
   });
@@ -251,7 +202,7 @@ describe('keepFresh', () => {
     const name = 'v2-checkbox';
     const { solver, page, events } = await setup({ keepFresh: true, maxTokenAge: 1_500 });
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     const result = await step('solve', solver.solve(page));
     const first = result.results[0]?.taskId;
     await until('refreshed', () => events.filter((e) => e.type === 'taskCreated').length >= 2);
@@ -265,9 +216,9 @@ describe('keepFresh', () => {
     // Refreshed at least once: the widget no longer holds the first token (a later refresh may have replaced the second).
     const held = values.map((t) => decodeToken(t)?.claims.taskId);
     expect(held).not.toContain(first);
-    expect(held.some((id) => id !== undefined && server.tasks.has(id))).toBe(true);
-    await page.click(site.page(name).submit?.selector ?? '#submit');
-    const [v] = await site.waitForVerification(name, { count: 1 });
+    expect(held.some((id) => id !== undefined && env.server.tasks.has(id))).toBe(true);
+    await page.click(env.site.page(name).submit?.selector ?? '#submit');
+    const [v] = await env.site.waitForVerification(name, { count: 1 });
     expect(v).toMatchObject({ ok: true });
     expect(v?.claims?.taskId).not.toBe(first);
   });
@@ -288,10 +239,10 @@ describe('keepFresh', () => {
     const name = 'v2-explicit-callback-string';
     const { solver, page } = await setup({ keepFresh: true, maxTokenAge: 1_000 });
     await goto(page, name);
-    site.resetVerifications();
+    env.site.resetVerifications();
     await step('solve', solver.solve(page));
-    // The page's callback posted the token to the site.
-    await site.waitForVerification(name, { count: 1 });
+    // The page's callback posted the token to the env.site.
+    await env.site.waitForVerification(name, { count: 1 });
     const from = creates().length;
     await quietWindow(2_000);
     expect(creates().length).toBe(from);
@@ -303,7 +254,7 @@ describe('through the puppeteer-extra plugin', () => {
   it('EzCaptchaPlugin({ solveOnSight: true }) watches new pages; page.solveRecaptchas() collects the sight token', async () => {
     const plugin = EzCaptchaPlugin({
       clientKey: CLIENT_KEY,
-      apiURL: server.url,
+      apiURL: env.server.url,
       pollInterval: POLL,
       timeout: 20_000,
       solveOnSight: true,
@@ -316,19 +267,19 @@ describe('through the puppeteer-extra plugin', () => {
     };
     const pptr = await extra
       .use(plugin)
-      .launch({ executablePath, args: chromiumArgs(site.browserArgs), headless: true });
+      .launch({ executablePath, args: chromiumArgs(env.site.browserArgs), headless: true });
     try {
       const name = 'v2-explicit-callback-string';
       const page = await pptr.newPage();
       const from = creates().length;
-      await page.goto(site.page(name).url);
-      site.resetVerifications();
+      await page.goto(env.site.page(name).url);
+      env.site.resetVerifications();
       await until('sight task solved', () => solved.length > 0);
       const result = await (page as unknown as { solveRecaptchas(): Promise<SolveRecaptchasResult> }).solveRecaptchas();
       expect(result.results.map((r) => r.source)).toEqual(['sight']);
       expect(result.results[0]?.taskId).toBe(solved[0]);
       expect(creates().length - from).toBe(1);
-      const [v] = await site.waitForVerification(name, { count: 1 });
+      const [v] = await env.site.waitForVerification(name, { count: 1 });
       expect(v).toMatchObject({ ok: true });
     } finally {
       await plugin.solver.close();

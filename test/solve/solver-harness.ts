@@ -1,0 +1,83 @@
+/**
+ * What the zero-wait tests (pool, sight) share: one fixture site, one local EzCaptcha server and one playwright-core
+ * browser per file; solvers that record their events; pages and solvers closed after each test.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
+import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
+import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
+import { CaptchaSolver, type SolveOptions, type SolverEvent } from '../../src/index.js';
+import { closePage } from '../support/browser.js';
+import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
+
+export interface SolverHarness {
+  readonly site: FixtureSite;
+  readonly server: EzCaptchaServer;
+  /** A solver against the local server whose events are recorded; closed after the test. */
+  solverWith(extra?: SolveOptions): { solver: CaptchaSolver; events: SolverEvent[] };
+  /** A new page of the shared browser; closed after the test. */
+  newPage(): Promise<PageLike>;
+}
+
+export function useSolverHarness({ solveMs, pollInterval }: { solveMs: number; pollInterval: number }): SolverHarness {
+  let site: FixtureSite;
+  let server: EzCaptchaServer;
+  let browser: BrowserLike;
+  const pages: PageLike[] = [];
+  const solvers: CaptchaSolver[] = [];
+
+  beforeAll(async () => {
+    [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: solveMs })]);
+    browser = await launch('playwright', site.browserArgs);
+  });
+
+  afterEach(async () => {
+    server.clearFaults();
+    server.setSolveTime(solveMs);
+    await Promise.all(solvers.splice(0).map((s) => s.close()));
+    await Promise.all(pages.splice(0).map((p) => closePage(p)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([site?.close(), server?.close()]);
+  });
+
+  return {
+    get site() {
+      return site;
+    },
+    get server() {
+      return server;
+    },
+    solverWith(extra = {}) {
+      const events: SolverEvent[] = [];
+      const solver = new CaptchaSolver({
+        clientKey: CLIENT_KEY,
+        apiURL: server.url,
+        pollInterval,
+        timeout: 20_000,
+        onEvent: (e) => events.push(e),
+        ...extra,
+      });
+      solvers.push(solver);
+      return { solver, events };
+    },
+    async newPage() {
+      const page = await step('newPage', browser.newPage());
+      pages.push(page);
+      return page;
+    },
+  };
+}
+
+/** Resolves once `predicate` holds, checking every 25 ms; fails naming `label` after `ms`. */
+export async function until(label: string, predicate: () => boolean, ms = 10_000): Promise<void> {
+  await step(
+    label,
+    (async () => {
+      while (!predicate()) await new Promise((r) => setTimeout(r, 25));
+    })(),
+    ms,
+  );
+}
