@@ -3,7 +3,7 @@
  * playwright-core. The package reads the DOM from an isolated world and reaches page JavaScript through patchright's
  * main-world evaluate, never sending `Runtime.enable`.
  *
- *   EZCAPTCHA_CLIENT_KEY=... npx tsx examples/patchright.ts <url> [--submit <selector>]
+ *   EZCAPTCHA_CLIENT_KEY=... npx tsx examples/patchright.ts <url> [--submit <selector>] [--expect <text>]
  *
  * Env: EZCAPTCHA_CLIENT_KEY (required), EZCAPTCHA_API_URL, EZCAPTCHA_BROWSER_ARGS (JSON array of extra Chromium
  * flags), CHROME_PATH (which Chromium).
@@ -13,7 +13,10 @@ import { chromium } from 'patchright-core';
 // Users write: import { attach, chromiumArgs, findChromium, solveCaptchas } from 'ezcaptcha-plugin';
 import { attach, chromiumArgs, findChromium, solveCaptchas } from '../src/index.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { submit: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { submit: { type: 'string' }, expect: { type: 'string' } },
+});
 const url = positionals[0] ?? 'https://www.google.com/recaptcha/api2/demo';
 const extraArgs: string[] = JSON.parse(process.env.EZCAPTCHA_BROWSER_ARGS ?? '[]');
 
@@ -30,6 +33,8 @@ try {
     console.log(`${r.captcha.kind} ${r.taskType}: ${r.isSolved ? `solved in ${r.duration} ms` : r.error?.message}`);
   }
   if (values.submit) await page.click(values.submit);
+  // Wait for the page's own answer before closing the browser, or the close can cut its request short.
+  if (values.expect) await page.getByText(values.expect).first().waitFor();
   process.exitCode = result.solved > 0 && result.failed === 0 ? 0 : 1;
 } finally {
   await browser.close();

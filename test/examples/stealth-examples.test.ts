@@ -26,7 +26,9 @@ afterAll(async () => {
 async function runOn(file: string, pageName: string, env: Record<string, string>, args: string[] = []) {
   const page = site.page(pageName);
   const before = site.verifications.filter((v) => v.page === pageName).length;
-  const run = await runExample(file, [page.url, ...args], {
+  // Each example waits for the page's verified text before it closes the browser (see examples/*.ts --expect).
+  const expectArgs = page.verifiedText ? ['--expect', page.verifiedText] : [];
+  const run = await runExample(file, [page.url, ...args, ...expectArgs], {
     EZCAPTCHA_CLIENT_KEY: KEY,
     EZCAPTCHA_API_URL: server.url,
     ...env,
