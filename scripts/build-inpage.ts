@@ -44,7 +44,7 @@ for (const file of entries) {
     format: 'esm',
     platform: 'browser',
     target: 'chrome100',
-    minifySyntax: true,
+    minify: true,
     legalComments: 'none',
   });
   const code = toExpression(result.outputFiles[0]?.text ?? '', file);

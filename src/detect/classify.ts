@@ -9,7 +9,7 @@ import {
   type FrameScan,
   newWidget,
   type RecaptchaWidgetEvidence,
-} from '../inpage/scan.js';
+} from '../inpage/lib/evidence.js';
 import type { FrameNode } from './frames.js';
 import { buildTask, DEFAULT_ARKOSE_API, type TaskTypeOptions } from './task.js';
 import type { DetectedCaptcha } from './types.js';

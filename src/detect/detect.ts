@@ -8,10 +8,11 @@ import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
+import { type DomScan, emptyMainScan, type FrameScan } from '../inpage/lib/evidence.js';
 import type { MainScan } from '../inpage/main-scan.js';
-import { applyMainGlobals, emptyMainScan, type FrameScan, mainNeedsDOM } from '../inpage/scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
+import { mergeScans } from './merge.js';
 import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
 
 const log = createDebug('ezcaptcha:detect');
@@ -90,28 +91,26 @@ const MAIN_SCAN_EXPRESSION = `(() => {
 
 /**
  * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
- * read at the same time (the round trips overlap; the DOM scan is a cached bundle). Only when the main world holds
- * records that name elements (cfg clients, renders, Arkose) does the isolated world read the DOM again to merge them;
- * otherwise Node adds the globals. A main world we cannot read leaves the DOM's evidence, with a note. The reads are
- * not atomic: a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
+ * read at the same time (the round trips overlap; the DOM scan is a cached bundle) and merged in Node, where elements
+ * are matched by path. A main world we cannot read leaves the DOM's evidence, with a note. The reads are not atomic:
+ * a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
  */
 async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
   for (let attempt = 0; ; attempt++) {
     const [mainRead, domRead] = await Promise.allSettled([
       frame.evaluateMain<string>(mainExpression).then((json) => JSON.parse(json) as MainScan),
-      frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', {}),
+      frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame'),
     ]);
     if (domRead.status === 'rejected') throw domRead.reason;
-    let scan = domRead.value;
     if (mainRead.status === 'rejected') {
       const message = errorText(mainRead.reason);
       if (isNavigationError(message)) throw mainRead.reason;
+      const scan = mergeScans(domRead.value, undefined);
       scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
       return scan;
     }
     const main = mainRead.value;
-    if (mainNeedsDOM(main)) scan = await frame.callIsolated<FrameScan>(SCAN_BUNDLE, 'scanFrame', { main });
-    else applyMainGlobals(scan, main);
+    const scan = mergeScans(domRead.value, main);
     const renderedMeanwhile = main.cfg && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
     if (!renderedMeanwhile || attempt > 0) return scan;
   }

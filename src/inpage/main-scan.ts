@@ -1,8 +1,10 @@
 /**
  * Main-world scan: what only page JavaScript knows about the frame's captchas (`___grecaptcha_cfg` clients, the early
  * hook's render/execute/Arkose records, globals), as JSON text with elements named by path. The isolated scanner
- * (scan.ts) merges it with the DOM. Pure read: no writes, no page functions, no getters.
+ * (scan.ts) reads the DOM at the same time; Node merges the two (src/detect/merge.ts). Pure read: no writes, no page functions, no getters.
  */
+
+import { emptyMainScan } from './lib/evidence.js';
 import {
   B,
   cap,
@@ -20,7 +22,6 @@ import {
   store,
   toJSON,
 } from './lib/main-world.js';
-import { emptyMainScan } from './scan.js';
 
 export interface MainClient {
   widgetId?: number;
@@ -65,7 +66,7 @@ export interface MainArkose {
   data?: string;
 }
 
-/** What only the main world can tell about one frame (the isolated scanner merges it with the DOM). */
+/** What only the main world can tell about one frame (Node merges it with the isolated DOM scan). */
 export interface MainScan {
   hook: boolean;
   cfg: boolean;

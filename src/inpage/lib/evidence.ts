@@ -1,0 +1,253 @@
+/**
+ * The evidence a frame's scans produce, shared by the in-page scanners and Node: what the isolated DOM scan reports
+ * (`DomScan`, elements named by path), what the merge of it with the main-world scan gives (`FrameScan`), and the
+ * empty values of each. Types and plain constructors only, so every bundle can import it.
+ */
+import type { MainScan } from '../main-scan.js';
+
+export interface RecaptchaLoader {
+  src: string;
+  host: string;
+  enterprise: boolean;
+  /** `render=` param: 'onload', 'explicit' or a sitekey (v3). */
+  render?: string;
+  onload?: string;
+}
+
+export interface ArkoseLoader {
+  src: string;
+  origin: string;
+  publicKey?: string;
+  legacy: boolean;
+}
+
+/** One value for a field and the signal it came from, e.g. `{ value: 'abc', source: 'anchor' }`. */
+export interface Candidate {
+  value: string;
+  source: string;
+}
+
+export interface RecaptchaWidgetEvidence {
+  /** The anchor iframe's `a-<id>` id (without the `a-`), when rendered. */
+  anchorId?: string;
+  /** Signals that contributed: cfg, container, anchor, hook-render, textarea, badge, loader. */
+  sources: string[];
+  sitekeys: Candidate[];
+  sizes: Candidate[];
+  s: Candidate[];
+  actions: Candidate[];
+  callbacks: Candidate[];
+  /** The client holds `promise-callback` (v3 style) instead of `callback`. */
+  promiseCallback: boolean;
+  /** The client holds the string "fullscreen" near its root (reported for invisible v2). */
+  fullscreenMarker: boolean;
+  bind?: string;
+  isolated?: boolean;
+  widgetId?: number;
+  /** Container is a `.g-recaptcha` element or an element passed to render() (not only a badge). */
+  hasContainer: boolean;
+  /** Inside a `.grecaptcha-badge`. */
+  inBadge: boolean;
+  /** A `c-<id>` challenge iframe exists; `challengeVisible` when its outer div is shown. */
+  hasBframe: boolean;
+  challengeVisible: boolean;
+  /** The anchor iframe URL (`…/anchor?…`). */
+  anchorURL?: string;
+  /** Enterprise signal of this widget itself: anchor path `/enterprise/`, or an enterprise hook record. */
+  enterpriseAnchor?: boolean;
+  apiHost?: string;
+  /** Decoded `co` param of the anchor (the origin the widget was rendered for). */
+  co?: string;
+  textareaId?: string;
+  /** The widget's response textarea already holds a token (solved, possibly expired). */
+  solved: boolean;
+  /** Loader `render=<sitekey>` names this widget's sitekey. */
+  renderParamMatch: boolean;
+}
+
+export interface ArkoseWidgetEvidence {
+  publicKey: string;
+  sources: string[];
+  surls: Candidate[];
+  /** JSON string `{"blob": …}` from the setup data captured by the hook. */
+  data?: string;
+  /** `fc-token` input holds a token. */
+  tokenPresent: boolean;
+}
+
+export interface HookExecute {
+  enterprise: boolean;
+  sitekey?: string;
+  widgetId?: number;
+  action?: string;
+  at: number;
+}
+
+export interface FrameScan {
+  url: string;
+  readyState: string;
+  /** iframe/frame elements in the document (lets the caller notice frames the driver has not attached yet). */
+  iframeCount: number;
+  /** The early hook's store was present (page attached before load). */
+  hook: boolean;
+  recaptcha: {
+    loaders: RecaptchaLoader[];
+    globals: {
+      cfg: boolean;
+      grecaptcha: boolean;
+      enterpriseNamespace: boolean;
+      clientFlag: boolean;
+      api?: string;
+      cfgEnterprise: boolean;
+      renderModes: string[];
+      clientCount: number;
+    };
+    widgets: RecaptchaWidgetEvidence[];
+    executes: HookExecute[];
+    /** `execute(key, {action: '…'})` found in inline scripts (fallback when the hook is absent). */
+    inlineActions: Array<{ sitekey?: string; action: string }>;
+  };
+  arkose: {
+    loaders: ArkoseLoader[];
+    widgets: ArkoseWidgetEvidence[];
+    /** Arkose signals without any public key (e.g. a legacy loader only). */
+    keyless: string[];
+  };
+  notes: string[];
+}
+
+/**
+ * A position in the document: child-element indices from documentElement, where -1 enters an open shadow root. Both
+ * worlds compute it the same way, so it names one element across them.
+ */
+export type ElementPath = number[];
+
+/** An element whose classes or attributes the merge reads (`.g-recaptcha`, badges, `data-*`, anchor ancestors). */
+export interface DomElement {
+  path: ElementPath;
+  id?: string;
+  recaptchaClass: boolean;
+  badge: boolean;
+  /** `data-sitekey`, `data-size`, `data-s`, `data-action`, `data-callback`, `data-bind`, where present. */
+  data: Partial<Record<DataAttribute, string>>;
+}
+
+export type DataAttribute = 'sitekey' | 'size' | 's' | 'action' | 'callback' | 'bind';
+
+export interface DomAnchor {
+  path: ElementPath;
+  /** From the iframe name `a-<id>`. */
+  id?: string;
+  href: string;
+  enterprise: boolean;
+  /** `closest('.g-recaptcha') ?? closest('.grecaptcha-badge')`. */
+  container?: ElementPath;
+  /** `closest('.grecaptcha-badge')`. */
+  badge?: ElementPath;
+}
+
+export interface DomTextarea {
+  path: ElementPath;
+  id?: string;
+  /** name="g-recaptcha-response" (else only its id matched). */
+  named: boolean;
+  solved: boolean;
+}
+
+/** What the isolated world reads from one frame's document; Node merges it with the main-world scan. */
+export interface DomScan {
+  url: string;
+  readyState: string;
+  iframeCount: number;
+  recaptchaLoaders: RecaptchaLoader[];
+  anchors: DomAnchor[];
+  /** Challenge iframes by widget id (`c-<id>`), and whether each is shown. */
+  bframes: Array<{ id: string; visible: boolean }>;
+  elements: DomElement[];
+  textareas: DomTextarea[];
+  inlineActions: Array<{ sitekey?: string; action: string }>;
+  arkose: FrameScan['arkose'];
+  notes: string[];
+}
+
+/** Widget evidence with nothing found yet (also used by Node to merge widgets across frames). */
+export function newWidget(): RecaptchaWidgetEvidence {
+  return {
+    sources: [],
+    sitekeys: [],
+    sizes: [],
+    s: [],
+    actions: [],
+    callbacks: [],
+    promiseCallback: false,
+    fullscreenMarker: false,
+    hasContainer: false,
+    inBadge: false,
+    hasBframe: false,
+    challengeVisible: false,
+    solved: false,
+    renderParamMatch: false,
+  };
+}
+
+/** What the main world reports for a frame whose page JavaScript holds nothing of a captcha. */
+export function emptyMainScan(): MainScan {
+  return {
+    hook: false,
+    cfg: false,
+    grecaptcha: false,
+    grecaptchaOwn: false,
+    enterpriseNamespace: false,
+    clientFlag: false,
+    cfgEnterprise: false,
+    renderModes: [],
+    clients: [],
+    renders: [],
+    executes: [],
+    arkose: [],
+  };
+}
+
+/** A scan with nothing found (also what Node reports for a frame it could not read). */
+export function emptyFrameScan(url: string, readyState: string): FrameScan {
+  return {
+    url,
+    readyState,
+    iframeCount: 0,
+    hook: false,
+    recaptcha: {
+      loaders: [],
+      globals: {
+        cfg: false,
+        grecaptcha: false,
+        enterpriseNamespace: false,
+        clientFlag: false,
+        cfgEnterprise: false,
+        renderModes: [],
+        clientCount: 0,
+      },
+      widgets: [],
+      executes: [],
+      inlineActions: [],
+    },
+    arkose: { loaders: [], widgets: [], keyless: [] },
+    notes: [],
+  };
+}
+
+/** A DOM scan with nothing found. */
+export function emptyDomScan(url: string, readyState: string): DomScan {
+  return {
+    url,
+    readyState,
+    iframeCount: 0,
+    recaptchaLoaders: [],
+    anchors: [],
+    bframes: [],
+    elements: [],
+    textareas: [],
+    inlineActions: [],
+    arkose: { loaders: [], widgets: [], keyless: [] },
+    notes: [],
+  };
+}
