@@ -77,17 +77,44 @@ function describeSignals(scan: FrameScan): string[] {
   return out;
 }
 
+/** What the main world answers when it holds no captcha JavaScript at all (no globals, no hook). */
+const NO_CAPTCHA_JS = '-';
+
+/** The check made of syntax only (`in`, no builtin the page could replace): does this frame hold captcha JavaScript? */
+const HAS_CAPTCHA_JS = `(Symbol.for('ezcaptcha.hook') in globalThis || '___grecaptcha_cfg' in globalThis ||
+  'grecaptcha' in globalThis || '__google_recaptcha_client' in globalThis || '__recaptcha_api' in globalThis)`;
+
 /**
- * The main-world scan, behind a check made of syntax only (`in`, no builtin the page could replace): most frames hold
- * no captcha JavaScript, and there the bundle sits in a function that is never called, so it is only pre-parsed.
+ * The main-world scan behind that check: most frames hold no captcha JavaScript, and there the bundle sits in a
+ * function that is never called, so it is only pre-parsed.
  */
 const MAIN_SCAN_EXPRESSION = `(() => {
-  const g = globalThis;
-  if (!(Symbol.for('ezcaptcha.hook') in g) && !('___grecaptcha_cfg' in g) && !('grecaptcha' in g) &&
-      !('__google_recaptcha_client' in g) && !('__recaptcha_api' in g)) return ${JSON.stringify(JSON.stringify(emptyMainScan()))};
+  if (!${HAS_CAPTCHA_JS}) return ${JSON.stringify(NO_CAPTCHA_JS)};
   const load = function () { return ${mainScanSource}; };
   return load().scanMain({});
 })()`;
+
+/** The check alone (null: there is captcha JavaScript now), for frames that had none when last scanned. */
+const MAIN_CHECK_EXPRESSION = `(${HAS_CAPTCHA_JS} ? null : ${JSON.stringify(NO_CAPTCHA_JS)})`;
+
+/**
+ * Frames whose main world held no captcha JavaScript when last scanned: the next scan sends the check alone (a few
+ * hundred bytes instead of the bundle) and the bundle only if the check now finds something, so polling many
+ * captcha-free frames stays cheap. Only a cost decision: the check runs every time.
+ */
+const withoutCaptchaJS = new WeakSet<DriverFrame>();
+
+async function readMain(frame: DriverFrame): Promise<MainScan> {
+  let json: string | null = null;
+  if (withoutCaptchaJS.has(frame)) json = await frame.evaluateMain<string | null>(MAIN_CHECK_EXPRESSION);
+  json ??= await frame.evaluateMain<string>(MAIN_SCAN_EXPRESSION);
+  if (json === NO_CAPTCHA_JS) {
+    withoutCaptchaJS.add(frame);
+    return emptyMainScan();
+  }
+  withoutCaptchaJS.delete(frame);
+  return JSON.parse(json) as MainScan;
+}
 
 /**
  * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
@@ -95,10 +122,10 @@ const MAIN_SCAN_EXPRESSION = `(() => {
  * are matched by path. A main world we cannot read leaves the DOM's evidence, with a note. The reads are not atomic:
  * a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
  */
-async function scanFrame(frame: DriverFrame, mainExpression: string): Promise<FrameScan> {
+async function scanFrame(frame: DriverFrame): Promise<FrameScan> {
   for (let attempt = 0; ; attempt++) {
     const [mainRead, domRead] = await Promise.allSettled([
-      frame.evaluateMain<string>(mainExpression).then((json) => JSON.parse(json) as MainScan),
+      readMain(frame),
       frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame'),
     ]);
     if (domRead.status === 'rejected') throw domRead.reason;
@@ -127,7 +154,7 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         return;
       }
       try {
-        const scan = await withTimeout(scanFrame(node.frame, MAIN_SCAN_EXPRESSION), FRAME_SCAN_TIMEOUT_MS);
+        const scan = await withTimeout(scanFrame(node.frame), FRAME_SCAN_TIMEOUT_MS);
         result.scanned.push({ node, scan });
         result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
         if (scan.readyState !== 'complete') {

@@ -16,12 +16,19 @@ interface HandleLike {
   dispose(): Promise<void>;
 }
 
+/** A Puppeteer realm (one world of a frame); `context.id`, its current execution context id, is internal. */
+interface RealmLike {
+  evaluate(expression: string): Promise<unknown>;
+  readonly context?: { readonly id?: unknown };
+}
+
 /** The part of a puppeteer-core Frame we use (`client` and `_id`, its CDP session and frame id, are internal). */
 export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
   readonly detached?: boolean;
   isDetached?(): boolean;
   evaluateHandle?(expression: string): Promise<HandleLike>;
-  isolatedRealm?(): { evaluate(expression: string): Promise<unknown> };
+  mainRealm?(): RealmLike;
+  isolatedRealm?(): RealmLike;
   readonly client?: CdpSessionLike;
   readonly _id?: string;
 }
@@ -101,8 +108,11 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     // Without a context id, Runtime.evaluate runs in the main world of that OOPIF target's own frame.
     if (session) return evaluateIn<T>(session, expression);
     const route = await this.page.mainWorldRoute();
-    // A string is evaluated as an expression through CDP (not subject to the page CSP).
-    if (route === 'driver' || !this.#isolated()) return (await this.raw.evaluate(expression)) as T;
+    if (route === 'driver' || !this.#isolated()) {
+      const realm = this.raw.mainRealm?.();
+      // A string is evaluated as an expression through CDP (not subject to the page CSP).
+      return (realm ? await inRealm(realm, this.raw.client, expression) : await this.raw.evaluate(expression)) as T;
+    }
     return this.#evaluateThroughDocument<T>(expression);
   }
 
@@ -111,7 +121,7 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     // there; our own world is for rebrowser `alwaysIsolated`, whose realms wait forever in in-process child frames.
     const realm = this.raw.isolatedRealm?.();
     if (realm && !misattachedSession(this.raw, this.page.raw) && (await this.page.mainWorldRoute()) === 'driver') {
-      return (expression) => realm.evaluate(expression);
+      return (expression) => inRealm(realm, this.raw.client, expression);
     }
     const isolated = this.#isolated();
     if (!isolated) return undefined;
@@ -150,6 +160,28 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
         if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
       }
     }
+  }
+}
+
+/**
+ * Evaluates in a Puppeteer realm. Once the realm has its execution context, straight over the frame's CDP session
+ * with that context's id: the same Runtime.evaluate Puppeteer sends, without its per-call bookkeeping (a stack trace
+ * for the source URL, handle wrapping), which is most of the cost of scanning many frames. Before that, or when
+ * the context has just been replaced, through the realm itself, which waits for the new one.
+ */
+async function inRealm(realm: RealmLike, session: CdpSessionLike | undefined, expression: string): Promise<unknown> {
+  let contextId: unknown;
+  try {
+    contextId = realm.context?.id;
+  } catch {
+    contextId = undefined;
+  }
+  if (typeof contextId !== 'number' || !session) return realm.evaluate(expression);
+  try {
+    return await evaluateIn(session, expression, contextId);
+  } catch (error) {
+    if (!STALE_CONTEXT.test((error as Error).message)) throw error;
+    return realm.evaluate(expression);
   }
 }
 

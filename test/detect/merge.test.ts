@@ -85,7 +85,9 @@ describe('mergeScans', () => {
           widgets: [{ publicKey: PK, sources: ['loader'], surls: [], tokenPresent: false }],
         },
       }),
-      main({ arkose: [{ publicKey: PK.toLowerCase(), surl: 'https://client-api.arkoselabs.com', data: '{"blob":"b"}' }] }),
+      main({
+        arkose: [{ publicKey: PK.toLowerCase(), surl: 'https://client-api.arkoselabs.com', data: '{"blob":"b"}' }],
+      }),
     );
     expect(scan.arkose.widgets).toEqual([
       {
