@@ -5,7 +5,7 @@
  * "contains" is a path prefix that does not cross into a shadow root, as `Node.contains` does not.
  */
 import {
-  type Candidate,
+  cap,
   type DomAnchor,
   type DomElement,
   type DomScan,
@@ -13,17 +13,12 @@ import {
   emptyFrameScan,
   type FrameScan,
   newWidget,
+  pushCandidate,
   type RecaptchaWidgetEvidence,
 } from '../inpage/lib/evidence.js';
 import type { MainScan } from '../inpage/main-scan.js';
 
 const SITEKEY = /^[\w-]{20,80}$/;
-const MAX_STRING = 8192;
-
-function cap(value: unknown, max = MAX_STRING): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  return value.length > max ? value.slice(0, max) : value;
-}
 
 const keyOf = (path: ElementPath) => path.join(',');
 
@@ -37,12 +32,6 @@ function contains(parent: ElementPath, child: ElementPath): boolean {
 
 function samePath(a: ElementPath, b: ElementPath): boolean {
   return a.length === b.length && contains(a, b);
-}
-
-function push(list: Candidate[], value: unknown, source: string): void {
-  const text = cap(value);
-  if (text === undefined || text === '') return;
-  if (!list.some((c) => c.value === text && c.source === source)) list.push({ value: text, source });
 }
 
 function addSource(widget: RecaptchaWidgetEvidence, source: string): void {
@@ -138,11 +127,11 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
     if (client.widgetId !== undefined) w.widgetId = client.widgetId;
     const p = client.params;
     if (p) {
-      push(w.sitekeys, p.sitekey, 'cfg');
-      push(w.sizes, p.size, 'cfg');
-      push(w.s, p.s, 'cfg');
-      push(w.actions, p.action, 'cfg');
-      push(w.callbacks, p.callback, 'cfg');
+      pushCandidate(w.sitekeys, p.sitekey, 'cfg');
+      pushCandidate(w.sizes, p.size, 'cfg');
+      pushCandidate(w.s, p.s, 'cfg');
+      pushCandidate(w.actions, p.action, 'cfg');
+      pushCandidate(w.callbacks, p.callback, 'cfg');
       if (p.bind !== undefined) w.bind = cap(p.bind, 200);
       if (typeof p.isolated === 'boolean') w.isolated = p.isolated;
     }
@@ -188,11 +177,11 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
     addSource(w, 'hook-render');
     if (widgetId !== undefined && w.widgetId === undefined) w.widgetId = widgetId;
     if (record.enterprise) w.enterpriseAnchor = true;
-    push(w.sitekeys, sitekey, 'hook-render');
-    push(w.sizes, params.size, 'hook-render');
-    push(w.s, params.s, 'hook-render');
-    push(w.actions, params.action, 'hook-render');
-    push(w.callbacks, params.callback, 'hook-render');
+    pushCandidate(w.sitekeys, sitekey, 'hook-render');
+    pushCandidate(w.sizes, params.size, 'hook-render');
+    pushCandidate(w.s, params.s, 'hook-render');
+    pushCandidate(w.actions, params.action, 'hook-render');
+    pushCandidate(w.callbacks, params.callback, 'hook-render');
     if (params.bind !== undefined && !w.bind) w.bind = cap(params.bind, 200);
     if (typeof params.isolated === 'boolean' && w.isolated === undefined) w.isolated = params.isolated;
   }
@@ -223,11 +212,11 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
         w.hasContainer = true;
       }
       if (w.sources.includes('hook-render')) w.hasContainer = true;
-      push(w.sitekeys, data.sitekey, 'container');
-      push(w.sizes, data.size, 'container');
-      push(w.s, data.s, 'container');
-      push(w.actions, data.action, 'container');
-      push(w.callbacks, data.callback, 'container');
+      pushCandidate(w.sitekeys, data.sitekey, 'container');
+      pushCandidate(w.sizes, data.size, 'container');
+      pushCandidate(w.s, data.s, 'container');
+      pushCandidate(w.actions, data.action, 'container');
+      pushCandidate(w.callbacks, data.callback, 'container');
       if (data.bind && !w.bind) w.bind = data.bind;
     }
     if (anchor) {
@@ -238,10 +227,10 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
       w.anchorURL = anchor.href;
       w.apiHost = url.host;
       if (anchor.enterprise) w.enterpriseAnchor = true;
-      push(w.sitekeys, q.get('k'), 'anchor');
-      push(w.sizes, q.get('size'), 'anchor');
-      push(w.s, q.get('s'), 'anchor');
-      push(w.actions, q.get('sa'), 'anchor');
+      pushCandidate(w.sitekeys, q.get('k'), 'anchor');
+      pushCandidate(w.sizes, q.get('size'), 'anchor');
+      pushCandidate(w.s, q.get('s'), 'anchor');
+      pushCandidate(w.actions, q.get('sa'), 'anchor');
       const co = decodeCo(q.get('co'));
       if (co) w.co = co;
       const visible = anchor.id ? bframes.get(anchor.id) : undefined;
@@ -273,7 +262,7 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
     if (widgets.some((x) => x.w.sitekeys.some((c) => c.value === key))) continue;
     const w = newWidget();
     addSource(w, 'loader');
-    push(w.sitekeys, key, 'loader');
+    pushCandidate(w.sitekeys, key, 'loader');
     w.renderParamMatch = true;
     widgets.push({ w, elements: [] });
   }
@@ -320,7 +309,7 @@ function mergeArkose(scan: FrameScan, main: MainScan | undefined): void {
     }
     if (!w.sources.includes('hook')) w.sources.push('hook');
     const surl = cap(record.surl, 500);
-    if (surl) push(w.surls, surl, 'hook');
+    if (surl) pushCandidate(w.surls, surl, 'hook');
     if (record.data) w.data = cap(record.data);
   }
 }

@@ -6,27 +6,22 @@
  */
 import {
   type ArkoseWidgetEvidence,
-  type Candidate,
+  cap,
   type DataAttribute,
   type DomElement,
   type DomScan,
   type ElementPath,
   emptyDomScan,
+  pushCandidate,
 } from './lib/evidence.js';
 
 const UUID = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
 const ANCHOR_PATH = /\/recaptcha\/(api2|enterprise)\/anchor\/?$/;
 const BFRAME_PATH = /\/recaptcha\/(api2|enterprise)\/bframe\/?$/;
 const LOADER_PATH = /\/recaptcha\/(api|enterprise)\.js$/;
-const MAX_STRING = 8192;
 const MAX_NODES = 5000;
 const MAX_ELEMENTS = 500;
 const DATA_ATTRIBUTES: readonly DataAttribute[] = ['sitekey', 'size', 's', 'action', 'callback', 'bind'];
-
-function cap(value: unknown, max = MAX_STRING): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  return value.length > max ? value.slice(0, max) : value;
-}
 
 function parseURL(raw: string | null | undefined): URL | undefined {
   if (!raw) return undefined;
@@ -109,12 +104,6 @@ function isVisibleChallenge(frame: HTMLIFrameElement): boolean {
   } catch {
     return false;
   }
-}
-
-function push(list: Candidate[], value: unknown, source: string): void {
-  const text = cap(value);
-  if (text === undefined || text === '') return;
-  if (!list.some((c) => c.value === text && c.source === source)) list.push({ value: text, source });
 }
 
 /**
@@ -284,7 +273,7 @@ function scanArkose(scan: DomScan): void {
       legacy: !modern,
       ...(pk ? { publicKey: pk } : {}),
     });
-    if (pk) push(widget(pk, 'loader').surls, url.origin, 'loader');
+    if (pk) pushCandidate(widget(pk, 'loader').surls, url.origin, 'loader');
     else ak.keyless.push(`legacy loader ${url.origin}`);
   }
   for (const el of queryAll<HTMLElement>('[data-pkey]')) {
@@ -312,7 +301,7 @@ function scanArkose(scan: DomScan): void {
     const parsed = parseArkoseToken(value);
     if (!parsed.pk) continue;
     const w = widget(parsed.pk, 'fc-token');
-    if (parsed.surl) push(w.surls, parsed.surl, 'fc-token');
+    if (parsed.surl) pushCandidate(w.surls, parsed.surl, 'fc-token');
     w.tokenPresent = true;
   }
   ak.widgets.push(...byKey.values());

@@ -251,3 +251,19 @@ export function emptyDomScan(url: string, readyState: string): DomScan {
     notes: [],
   };
 }
+
+/** Longest string kept from a page value. */
+export const MAX_STRING = 8192;
+
+/** The string, cut to `max` characters; undefined for anything else. */
+export function cap(value: unknown, max = MAX_STRING): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+/** Adds one value for a field from one source (empty values and repeats are skipped). */
+export function pushCandidate(list: Candidate[], value: unknown, source: string): void {
+  const text = cap(value);
+  if (text === undefined || text === '') return;
+  if (!list.some((c) => c.value === text && c.source === source)) list.push({ value: text, source });
+}
