@@ -1,7 +1,7 @@
 /**
  * In-page token injection, DOM half. Runs in an isolated world of the frame that renders the widget (same DOM, none
  * of the page's JavaScript), with JSON input only: finds the widget's response elements, writes the token there and
- * reads it back. What page JavaScript must be told (getResponse, callbacks, execute() promises) is main.ts.
+ * reads it back. What page JavaScript must be told (getResponse, callbacks, execute() promises) is main-inject.ts.
  */
 
 export interface InjectRequest {

@@ -44,7 +44,10 @@ export const nodeNameGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'no
 export const nodeTypeGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'nodeType')?.get : undefined;
 export const baseURIGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'baseURI')?.get : undefined;
 export const HOOK_KEY = Symbol.for('ezcaptcha.hook');
-/** Pristine built-ins for the main-world code the solver evaluates later (main.ts), when the page may have replaced them. */
+/**
+ * Pristine built-ins for the main-world code evaluated later (main-scan.ts, main-inject.ts), when the page may have
+ * replaced them.
+ */
 export const pristine = {
   getOwnPropertyDescriptor,
   apply,
