@@ -131,3 +131,29 @@ export class IsolatedWorlds {
     return context;
   }
 }
+
+/**
+ * One frame's main world, reached through its document node (DOM.resolveNode of the isolated world's `document`):
+ * for drivers whose own evaluate never runs there (rebrowser `alwaysIsolated`). The node is resolved once per
+ * document and again after a reload replaced it.
+ */
+export class MainWorldThroughDocument {
+  #document: { url: string; objectId: Promise<string> } | undefined;
+
+  async evaluate<T>(worlds: IsolatedWorlds, frameId: string, url: string, expression: string): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#document || this.#document.url !== url) {
+        const objectId = worlds.documentObject(frameId).then((id) => mainWorldDocument(worlds.session, id));
+        objectId.catch(() => undefined);
+        this.#document = { url, objectId };
+      }
+      try {
+        return await evaluateOn<T>(worlds.session, await this.#document.objectId, expression);
+      } catch (error) {
+        // Same URL, new document (a reload): the old document's object is gone; resolve once more.
+        this.#document = undefined;
+        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
+      }
+    }
+  }
+}

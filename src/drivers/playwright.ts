@@ -1,7 +1,7 @@
 /** DriverPage / DriverFrame over playwright-core (typed structurally so playwright-core stays an optional peer). */
 import createDebug from 'debug';
 import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
-import { type CdpSessionLike, IsolatedWorlds } from './cdp.js';
+import { type CdpSessionLike, IsolatedWorlds, MainWorldThroughDocument } from './cdp.js';
 
 const log = createDebug('ezcaptcha:driver');
 
@@ -17,6 +17,9 @@ export interface PlaywrightFrameLike extends RawFrameLike<PlaywrightFrameLike> {
 interface PlaywrightContextLike {
   newCDPSession(target: unknown): Promise<CdpSessionLike>;
 }
+
+/** How main-world evaluations reach the page: the driver's `evaluate`, or the frame's document node over CDP. */
+type MainWorldRoute = 'driver' | 'document';
 
 /** The part of a playwright-core Page we use. */
 export interface PlaywrightPageLike extends RawPageLike<PlaywrightFrameLike> {
@@ -46,6 +49,8 @@ export class PlaywrightDriverPage extends BaseDriverPage<
   readonly kind = 'playwright' as const;
   /** Whether `evaluate` takes patchright's world argument; undefined until the first evaluation tells. */
   worldArgument: boolean | undefined;
+  /** Whether the driver's plain `evaluate` runs in the main world; see mainWorldRoute(). */
+  #route: { url: string; answer: Promise<MainWorldRoute | undefined> } | undefined;
   readonly #roots = new WeakMap<PlaywrightFrameLike, Promise<RootSession | undefined>>();
   readonly #cdpFrames = new WeakMap<PlaywrightFrameLike, Promise<{ root: RootSession; frameId: string } | undefined>>();
 
@@ -71,6 +76,48 @@ export class PlaywrightDriverPage extends BaseDriverPage<
       this.#cdpFrames.set(frame, found);
     }
     return found;
+  }
+
+  /**
+   * Found by behaviour, once per page: does the driver's plain `evaluate` run in the main world (playwright-core,
+   * rebrowser-playwright-core's default mode) or in an isolated one (rebrowser `alwaysIsolated`)? The main frame's
+   * global property count is read three ways: through the driver, in the main world through the document node, and
+   * in our isolated world. Undefined while the page defines no global of its own (every world counts the same): then
+   * the document route is taken, and the question is asked again after the next navigation.
+   */
+  mainWorldRoute(): Promise<MainWorldRoute | undefined> {
+    const url = this.raw.url();
+    const known = this.#route;
+    if (known && (known.url === url || known.url === '*')) return known.answer;
+    const answer = this.#probeRoute();
+    const entry = { url, answer };
+    this.#route = entry;
+    answer.then(
+      // A decisive answer holds for the page's life: it is a property of the driver, not of the document.
+      (route) => {
+        if (route && this.#route === entry) this.#route = { url: '*', answer };
+      },
+      () => {
+        if (this.#route === entry) this.#route = undefined;
+      },
+    );
+    return answer;
+  }
+
+  async #probeRoute(): Promise<MainWorldRoute | undefined> {
+    const frame = this.raw.mainFrame();
+    const target = await this.cdpFrame(frame);
+    // No CDP (Firefox, WebKit): the driver's evaluate is the only way in, and on those it is the main world.
+    if (!target) return 'driver';
+    const count = 'Object.getOwnPropertyNames(globalThis).length';
+    const main = new MainWorldThroughDocument();
+    const [driver, inMain, isolated] = await Promise.all([
+      frame.evaluate(count),
+      main.evaluate<number>(target.root.worlds, target.frameId, frame.url(), count),
+      target.root.worlds.evaluate<number>(target.frameId, count),
+    ]);
+    if (driver !== inMain) return 'document';
+    return inMain === isolated ? undefined : 'driver';
   }
 
   forgetCdpFrame(frame: PlaywrightFrameLike): void {
@@ -123,6 +170,9 @@ async function matchFrame(session: CdpSessionLike, chain: readonly PlaywrightFra
 }
 
 export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, PlaywrightDriverPage> {
+  /** Route 'document' only: this frame's main world through its document node. */
+  readonly #main = new MainWorldThroughDocument();
+
   isDetached(): boolean {
     return this.raw.isDetached();
   }
@@ -131,6 +181,17 @@ export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, 
     // A string argument is evaluated as an expression (not called), and a returned promise is awaited.
     if (await this.#takesWorldArgument())
       return (await this.raw.evaluate(expression, undefined, undefined, false)) as T;
+    if ((await this.page.mainWorldRoute()) !== 'driver') {
+      const target = await this.page.cdpFrame(this.raw);
+      if (target) {
+        try {
+          return await this.#main.evaluate<T>(target.root.worlds, target.frameId, this.raw.url(), expression);
+        } catch (error) {
+          this.page.forgetCdpFrame(this.raw);
+          throw error;
+        }
+      }
+    }
     return (await this.raw.evaluate(expression)) as T;
   }
 

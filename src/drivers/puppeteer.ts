@@ -3,10 +3,9 @@ import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, typ
 import {
   type CdpSessionLike,
   evaluateIn,
-  evaluateOn,
   IsolatedWorlds,
   isMainWorldObject,
-  mainWorldDocument,
+  MainWorldThroughDocument,
   STALE_CONTEXT,
 } from './cdp.js';
 
@@ -87,8 +86,8 @@ async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
 }
 
 export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, PuppeteerDriverPage> {
-  /** This frame's main-world `document`, resolved once per document (route 'document' only). */
-  #mainDocument: { url: string; objectId: Promise<string> } | undefined;
+  /** Route 'document' only: this frame's main world through its document node. */
+  readonly #main = new MainWorldThroughDocument();
   #worlds: IsolatedWorlds | undefined;
 
   override name(): string {
@@ -143,23 +142,7 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
   async #evaluateThroughDocument<T>(expression: string): Promise<T> {
     const isolated = this.#isolated();
     if (!isolated) return (await this.raw.evaluate(expression)) as T;
-    for (let attempt = 0; ; attempt++) {
-      const url = this.raw.url();
-      if (!this.#mainDocument || this.#mainDocument.url !== url) {
-        const objectId = isolated.worlds
-          .documentObject(isolated.frameId)
-          .then((id) => mainWorldDocument(isolated.session, id));
-        objectId.catch(() => undefined);
-        this.#mainDocument = { url, objectId };
-      }
-      try {
-        return await evaluateOn<T>(isolated.session, await this.#mainDocument.objectId, expression);
-      } catch (error) {
-        // Same URL, new document (a reload): the old document's object is gone; resolve once more.
-        this.#mainDocument = undefined;
-        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
-      }
-    }
+    return this.#main.evaluate<T>(isolated.worlds, isolated.frameId, this.raw.url(), expression);
   }
 }
 

@@ -52,6 +52,19 @@ describe('stealth-fork examples', { timeout: 120_000 }, () => {
     expect(run.stdout).toMatch(/score ReCaptchaV3TaskProxyless: solved in \d+ ms/);
   });
 
+  it('rebrowser-playwright.ts solves a form captcha in alwaysIsolated mode, submits, and the site accepts it', async () => {
+    const run = await runOn(
+      'examples/rebrowser-playwright.ts',
+      'v2-checkbox',
+      {
+        EZCAPTCHA_BROWSER_ARGS: JSON.stringify(site.browserArgs),
+        REBROWSER_PATCHES_RUNTIME_FIX_MODE: 'alwaysIsolated',
+      },
+      ['--submit', '#submit'],
+    );
+    expect(run.stdout).toMatch(/checkbox ReCaptchaV2TaskProxyless: solved in \d+ ms/);
+  });
+
   it('rebrowser-puppeteer.ts solves an Arkose FunCaptcha in alwaysIsolated mode', async () => {
     const run = await runOn('examples/rebrowser-puppeteer.ts', 'funcaptcha', {
       EZCAPTCHA_BROWSER_ARGS: JSON.stringify(site.browserArgs),

@@ -56,8 +56,9 @@ export async function submitAndVerify(
   site: FixtureSite,
   page: PageLike,
   fixture: FixturePage,
+  click: (selector: string) => Promise<unknown> = (selector) => page.click(selector),
 ): Promise<Verification[]> {
-  if (needsSubmit(fixture) && fixture.submit) await page.click(fixture.submit.selector);
+  if (needsSubmit(fixture) && fixture.submit) await click(fixture.submit.selector);
   return site.waitForVerification(fixture.name, { count: fixture.captchas.length, timeout: 10_000 });
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../fixtures/site/index.js';
 import { attach, detect, solveCaptchas } from '../../src/index.js';
 import { type BrowserLike, CLIENT_KEY, type PageLike, step, submitAndVerify } from '../solve/support.js';
-import { closePage, newPage } from '../support/browser.js';
+import { closePage, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
 
 /** One page per way a token reaches a site: callback, form post, execute() promise, `s`, frames, Arkose. */
 const ALL_PATCHES_PAGES = [
@@ -29,7 +29,11 @@ const ALL_PATCHES_PAGES = [
   'funcaptcha',
 ];
 
-export function hostileSuite(label: string, launch: (args: readonly string[]) => Promise<unknown>): void {
+export function hostileSuite(
+  label: string,
+  launch: (args: readonly string[]) => Promise<unknown>,
+  driver?: StealthDriverName,
+): void {
   let site: FixtureSite;
   let server: EzCaptchaServer;
   let browser: BrowserLike;
@@ -62,7 +66,10 @@ export function hostileSuite(label: string, launch: (args: readonly string[]) =>
         20_000,
       );
       expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
-      const verifications = await step('verify', submitAndVerify(site, page, fixture));
+      const verifications = await step(
+        'verify',
+        submitAndVerify(site, page, fixture, driver && stealthClick(driver, page)),
+      );
       expect(verifications.map((v) => v.ok)).toEqual(fixture.captchas.map(() => true));
     } finally {
       await closePage(page);

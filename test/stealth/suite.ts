@@ -10,7 +10,7 @@ import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach, solveCaptchas } from '../../src/index.js';
 import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
-import { closePage, launchStealth, newPage, type StealthDriverName } from '../support/browser.js';
+import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
   .pages.filter((p) => p.widgets.length > 0)
@@ -60,7 +60,7 @@ export function stealthPageSuite(driver: StealthDriverName): void {
       );
       expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
       expect(result.solved).toBe(fixture.captchas.length);
-      const verifications = await step('verify', submitAndVerify(site, page, fixture));
+      const verifications = await step('verify', submitAndVerify(site, page, fixture, stealthClick(driver, page)));
       expect(verifications.map((v) => v.ok)).toEqual(fixture.captchas.map(() => true));
       expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(fixture.captchas.length);
     } finally {
