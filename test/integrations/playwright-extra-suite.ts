@@ -2,7 +2,8 @@
  * The plugin through playwright-extra (`addExtra(chromium).use(EzCaptchaPlugin(...))`) on a real Chromium, with
  * launch() and launchPersistentContext(), against the local EzCaptcha server and the fixture site, which must accept
  * every token. One suite for every playwright driver: playwright-extra.test.ts runs it over playwright-core,
- * stealth-patchright.test.ts over patchright-core.
+ * stealth-patchright.test.ts over patchright-core, stealth-rebrowser-playwright-isolated.test.ts over
+ * rebrowser-playwright-core in `alwaysIsolated` mode.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ export interface PlaywrightDriver {
   chromium: unknown;
   /** The client key the plugin is made with. */
   key: string;
+  /** How a page's submit button is pressed (default `page.click(selector)`; see stealthClick in test/support). */
+  click?: (page: Page, selector: string) => Promise<unknown>;
   /** Chromium flags the driver needs besides the fixture site's. */
   extraArgs?: readonly string[];
   /** Fixture pages page.solveRecaptchas() must solve on a page of a launched browser. */
@@ -66,6 +69,11 @@ export function playwrightExtraSuite(driver: PlaywrightDriver): PlaywrightSuiteE
     await stopServices(env);
   });
 
+  /** The page as verify() uses it: its submit button pressed the driver's way. */
+  const pressing = (page: Page) => ({
+    click: (selector: string) => (driver.click ? driver.click(page, selector) : page.click(selector)),
+  });
+
   /** Go to a fixture page, solve it with page.solveRecaptchas() and check that the site accepts every token. */
   async function solveAndVerify(page: PluginPage, name: string) {
     await step('goto', page.goto(env.site.page(name).url));
@@ -79,7 +87,7 @@ export function playwrightExtraSuite(driver: PlaywrightDriver): PlaywrightSuiteE
     );
     expect(result.solved.map((s) => s.isSolved)).toEqual(expected.map(() => true));
     expect(requestsSince(env.server.requests, from, 'createTask')).toHaveLength(expected.length);
-    await verify(env.site, page, name);
+    await verify(env.site, pressing(page), name);
     return result;
   }
 
@@ -124,7 +132,7 @@ export function playwrightExtraSuite(driver: PlaywrightDriver): PlaywrightSuiteE
         expect(forced.error).toBeNull();
         expect(forced.solved.map((s) => s.isSolved)).toEqual([true, true]);
         expect(requestsSince(env.server.requests, forcedFrom, 'createTask')).toHaveLength(2);
-        await verify(env.site, page, name);
+        await verify(env.site, pressing(page), name);
       } finally {
         await page.close();
       }
@@ -163,7 +171,7 @@ export function playwrightExtraSuite(driver: PlaywrightDriver): PlaywrightSuiteE
       const viaPlugin = await step('plugin.solveRecaptchas', env.plugin.solveRecaptchas(page), 25_000);
       expect(viaPlugin.error).toBeNull();
       expect(viaPlugin.solved.map((s) => s.isSolved)).toEqual([true, true]);
-      await verify(env.site, page!, 'two-widgets');
+      await verify(env.site, pressing(page!), 'two-widgets');
 
       await page!.goto(env.site.page('nested-iframe').url);
       env.site.resetVerifications();
@@ -173,7 +181,7 @@ export function playwrightExtraSuite(driver: PlaywrightDriver): PlaywrightSuiteE
         25_000,
       );
       expect([standalone.solved, standalone.failed]).toEqual([1, 0]);
-      await verify(env.site, page!, 'nested-iframe');
+      await verify(env.site, pressing(page!), 'nested-iframe');
     });
   });
 

@@ -66,6 +66,8 @@ export async function crawlAndCheck(options: {
   server: EzCaptchaServer;
   key: string;
   world: 'undefined' | 'object';
+  /** How a page's submit button is pressed (default `page.click(selector)`; see stealthClick in test/support). */
+  click?: (page: unknown, selector: string) => Promise<unknown>;
   /** solveCaptchasHook() options besides the key, the local API and its polling, and detectTimeout: 5_000. */
   hook?: SolveCaptchasHookOptions;
   crawler(handlers: Handlers): { run(requests: { url: string; userData: { name: string } }[]): Promise<unknown> };
@@ -100,7 +102,8 @@ export async function crawlAndCheck(options: {
         userDataJSON: JSON.stringify(request.userData),
       });
       if (needsSubmit(fixture) && fixture.submit) {
-        await page.click(fixture.submit.selector);
+        const selector = fixture.submit.selector;
+        await (options.click ? options.click(page, selector) : page.click(selector));
         await site.waitForVerification(name, { timeout: 10_000 });
       }
     },
