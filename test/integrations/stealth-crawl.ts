@@ -6,13 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Configuration, log as crawleeLog, LogLevel } from 'crawlee';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { Configuration, log as crawleeLog, LogLevel, PlaywrightCrawler } from 'crawlee';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import type { FixtureSite } from '../../fixtures/site/index.js';
 import {
   attachHook,
   type CrawleeSolveRecord,
+  recommendedCrawlerOptions,
   type SolveCaptchasHookOptions,
   solveCaptchasHook,
 } from '../../src/integrations/crawlee.js';
@@ -142,4 +143,52 @@ export async function crawlAndCheck(options: {
     expect(userDataJSON).not.toContain(key);
     for (const token of tokens) expect(userDataJSON).not.toContain(token.slice(0, 60));
   }
+}
+
+/**
+ * Registers the stealth crawl with a PlaywrightCrawler whose launcher is `launcher` (a Playwright fork's `chromium`),
+ * run with the suite's services, flags and key once they are started.
+ */
+export function playwrightStealthCrawl(options: {
+  name: string;
+  launcher: unknown;
+  env: { site: FixtureSite; server: EzCaptchaServer; executablePath: string; args: string[] };
+  key: string;
+  click?: (page: unknown, selector: string) => Promise<unknown>;
+}): void {
+  describe(`solveCaptchasHook with a PlaywrightCrawler whose launcher is ${options.name}`, () => {
+    const storage = crawleeStorage(`ezcaptcha-crawlee-${options.name.replace(/\W+/g, '-')}-`);
+
+    it('crawls a v3 form page and a multi-widget callback page; every captcha solved once and verified', async () => {
+      const { site, server, executablePath, args } = options.env;
+      await crawlAndCheck({
+        site,
+        server,
+        key: options.key,
+        world: 'undefined',
+        ...(options.click ? { click: options.click } : {}),
+        crawler: (handlers) =>
+          new PlaywrightCrawler(
+            {
+              ...recommendedCrawlerOptions,
+              launchContext: {
+                launcher: options.launcher as never,
+                launchOptions: {
+                  executablePath,
+                  args,
+                  headless: true,
+                  // Crawlee puts its own local proxy in front of the browser; a proxy resolves hosts itself and so
+                  // ignores --host-resolver-rules. Bypass it for every host (as crawlee.test.ts does).
+                  proxy: { bypass: '*' } as { server: string; bypass: string },
+                },
+              },
+              maxConcurrency: 2,
+              maxRequestRetries: 0,
+              ...handlers,
+            },
+            storage.config(),
+          ),
+      });
+    }, 120_000);
+  });
 }

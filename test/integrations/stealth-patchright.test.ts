@@ -6,11 +6,9 @@
  * stealth-crawl.ts. patchright evaluates in an isolated world unless told otherwise (4th argument `false`).
  */
 import { createRequire } from 'node:module';
-import { PlaywrightCrawler } from 'crawlee';
-import { describe, expect, it } from 'vitest';
-import { recommendedCrawlerOptions } from '../../src/integrations/crawlee.js';
+import { expect, it } from 'vitest';
 import { playwrightExtraSuite } from './playwright-extra-suite.js';
-import { crawlAndCheck, crawleeStorage } from './stealth-crawl.js';
+import { playwrightStealthCrawl } from './stealth-crawl.js';
 
 /** patchright-core as a CommonJS user gets it. */
 const patchright = createRequire(import.meta.url)('patchright-core') as typeof import('patchright-core');
@@ -54,37 +52,4 @@ const env = playwrightExtraSuite({
   },
 });
 
-describe('solveCaptchasHook with a PlaywrightCrawler whose launcher is patchright-core', () => {
-  const storage = crawleeStorage('ezcaptcha-crawlee-patchright-');
-
-  it('crawls a v3 form page and a multi-widget callback page; every captcha solved once and verified', async () => {
-    const { site, server, executablePath, args } = env;
-    await crawlAndCheck({
-      site,
-      server,
-      key: KEY,
-      world: 'undefined',
-      crawler: (handlers) =>
-        new PlaywrightCrawler(
-          {
-            ...recommendedCrawlerOptions,
-            launchContext: {
-              launcher: patchright.chromium as never,
-              launchOptions: {
-                executablePath,
-                args,
-                headless: true,
-                // Crawlee puts its own local proxy in front of the browser; a proxy resolves hosts itself and so
-                // ignores --host-resolver-rules. Bypass it for every host (as crawlee.test.ts does).
-                proxy: { bypass: '*' } as { server: string; bypass: string },
-              },
-            },
-            maxConcurrency: 2,
-            maxRequestRetries: 0,
-            ...handlers,
-          },
-          storage.config(),
-        ),
-    });
-  }, 120_000);
-});
+playwrightStealthCrawl({ name: 'patchright-core', launcher: patchright.chromium, env, key: KEY });

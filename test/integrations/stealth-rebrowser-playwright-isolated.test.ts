@@ -10,12 +10,9 @@ import { createRequire } from 'node:module';
 // rebrowser reads the mode at every evaluation; this file runs in its own process, so the mode holds for all of it.
 process.env.REBROWSER_PATCHES_RUNTIME_FIX_MODE = 'alwaysIsolated';
 
-const { PlaywrightCrawler } = await import('crawlee');
-const { describe, it } = await import('vitest');
-const { recommendedCrawlerOptions } = await import('../../src/integrations/crawlee.js');
 const { stealthClick } = await import('../support/browser.js');
 const { playwrightExtraSuite } = await import('./playwright-extra-suite.js');
-const { crawlAndCheck, crawleeStorage } = await import('./stealth-crawl.js');
+const { playwrightStealthCrawl } = await import('./stealth-crawl.js');
 
 /** rebrowser-playwright-core as a CommonJS user gets it. */
 const rebrowser = createRequire(import.meta.url)(
@@ -34,37 +31,10 @@ const env = playwrightExtraSuite({
   persistentPage: 'v3-execute',
 });
 
-describe('solveCaptchasHook with a PlaywrightCrawler whose launcher is rebrowser-playwright-core (alwaysIsolated)', () => {
-  const storage = crawleeStorage('ezcaptcha-crawlee-rebrowser-playwright-');
-
-  it('crawls a v3 form page and a multi-widget callback page; every captcha solved once and verified', async () => {
-    const { site, server, executablePath, args } = env;
-    await crawlAndCheck({
-      site,
-      server,
-      key: KEY,
-      world: 'undefined',
-      click,
-      crawler: (handlers) =>
-        new PlaywrightCrawler(
-          {
-            ...recommendedCrawlerOptions,
-            launchContext: {
-              launcher: rebrowser.chromium as never,
-              launchOptions: {
-                executablePath,
-                args,
-                headless: true,
-                // Crawlee's local proxy resolves hosts itself and would ignore --host-resolver-rules.
-                proxy: { bypass: '*' } as { server: string; bypass: string },
-              },
-            },
-            maxConcurrency: 2,
-            maxRequestRetries: 0,
-            ...handlers,
-          },
-          storage.config(),
-        ),
-    });
-  }, 120_000);
+playwrightStealthCrawl({
+  name: 'rebrowser-playwright-core (alwaysIsolated)',
+  launcher: rebrowser.chromium,
+  env,
+  key: KEY,
+  click,
 });
