@@ -27,6 +27,9 @@ export interface PlaywrightPageLike extends RawPageLike<PlaywrightFrameLike> {
   context?(): PlaywrightContextLike;
 }
 
+/** What evaluateThroughDocument() gives where the frame has no CDP session (Firefox, WebKit, an unmatched frame). */
+const NO_CDP: unique symbol = Symbol('no CDP session');
+
 /** playwright-core's answer to a fourth evaluate argument. */
 const TOO_MANY_ARGUMENTS = /too many arguments/i;
 
@@ -110,10 +113,10 @@ export class PlaywrightDriverPage extends BaseDriverPage<
     // No CDP (Firefox, WebKit): the driver's evaluate is the only way in, and on those it is the main world.
     if (!target) return 'driver';
     const count = 'Object.getOwnPropertyNames(globalThis).length';
-    const main = new MainWorldThroughDocument();
     const [driver, inMain, isolated] = await Promise.all([
       frame.evaluate(count),
-      main.evaluate<number>(target.root.worlds, target.frameId, frame.url(), count),
+      // Through the frame's own wrapper, so the document node it resolves serves its later main-world calls.
+      this.wrapFrame(frame).evaluateThroughDocument<number>(count),
       target.root.worlds.evaluate<number>(target.frameId, count),
     ]);
     if (driver !== inMain) return 'document';
@@ -182,17 +185,22 @@ export class PlaywrightDriverFrame extends BaseDriverFrame<PlaywrightFrameLike, 
     if (await this.#takesWorldArgument())
       return (await this.raw.evaluate(expression, undefined, undefined, false)) as T;
     if ((await this.page.mainWorldRoute()) !== 'driver') {
-      const target = await this.page.cdpFrame(this.raw);
-      if (target) {
-        try {
-          return await this.#main.evaluate<T>(target.root.worlds, target.frameId, this.raw.url(), expression);
-        } catch (error) {
-          this.page.forgetCdpFrame(this.raw);
-          throw error;
-        }
-      }
+      const value = await this.evaluateThroughDocument<T>(expression);
+      if (value !== NO_CDP) return value;
     }
     return (await this.raw.evaluate(expression)) as T;
+  }
+
+  /** In the main world through this frame's document node over CDP; NO_CDP where the frame has no CDP session. */
+  async evaluateThroughDocument<T>(expression: string): Promise<T | typeof NO_CDP> {
+    const target = await this.page.cdpFrame(this.raw);
+    if (!target) return NO_CDP;
+    try {
+      return await this.#main.evaluate<T>(target.root.worlds, target.frameId, this.raw.url(), expression);
+    } catch (error) {
+      this.page.forgetCdpFrame(this.raw);
+      throw error;
+    }
   }
 
   protected async isolatedEvaluator(): Promise<Evaluator | undefined> {

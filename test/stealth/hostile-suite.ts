@@ -53,10 +53,14 @@ export function hostileSuite(
     const page: PageLike = await step('newPage', newPage(browser));
     try {
       if (withAttach) await step('attach', attach(page));
+      const from = site.requests.length;
       await step('goto', page.goto(hostileURL(fixture.url, patch)));
-      // The site's own tests check that each patch takes effect in the page; here: the page was served with it.
-      const served = await page.evaluate(`document.querySelectorAll('script[src*="/__hostile.js?patch="]').length`);
-      expect(served).toBe(1);
+      // The site's own tests check that each patch takes effect in the page; here: the page loaded it. Read from the
+      // site's log, not the page: on rebrowser-playwright-core `alwaysIsolated`, an evaluate right after goto() on the
+      // Arkose page fails with "Execution context was destroyed" about 1 time in 6 with no plugin at all
+      // (docs/reliability.md), and detect() already copes with that.
+      const loaded = site.requests.slice(from).filter((r) => r.url.includes('/__hostile.js?patch='));
+      expect(loaded.length).toBeGreaterThan(0);
       const found = await step('detect', detect(page as never, { timeout: 5_000 }));
       expect(found.map((c) => c.sitekey).sort()).toEqual(fixture.captchas.map((c) => c.sitekey).sort());
       site.resetVerifications();
