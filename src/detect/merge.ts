@@ -5,6 +5,8 @@
  * "contains" is a path prefix that does not cross into a shadow root, as `Node.contains` does not.
  */
 import {
+  arkosePk,
+  arkoseWidget,
   cap,
   type DomAnchor,
   type DomElement,
@@ -294,20 +296,13 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
   if (rc.widgets.length > 0 || rc.loaders.length > 0) rc.inlineActions.push(...dom.inlineActions);
 }
 
-const UUID = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
-
 /** The early hook's Arkose records join the DOM's widgets by public key. */
 function mergeArkose(scan: FrameScan, main: MainScan | undefined): void {
   const widgets = scan.arkose.widgets;
   for (const record of main?.arkose ?? []) {
-    const pk = UUID.exec(cap(record.publicKey, 200) ?? '')?.[0].toUpperCase();
+    const pk = arkosePk(cap(record.publicKey, 200));
     if (!pk) continue;
-    let w = widgets.find((x) => x.publicKey === pk);
-    if (!w) {
-      w = { publicKey: pk, sources: [], surls: [], tokenPresent: false };
-      widgets.push(w);
-    }
-    if (!w.sources.includes('hook')) w.sources.push('hook');
+    const w = arkoseWidget(widgets, pk, 'hook');
     const surl = cap(record.surl, 500);
     if (surl) pushCandidate(w.surls, surl, 'hook');
     if (record.data) w.data = cap(record.data);

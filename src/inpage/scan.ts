@@ -5,7 +5,8 @@
  * (main-scan.ts) and merges the two (src/detect/merge.ts). Pure read: no DOM writes, no page callbacks, no getters.
  */
 import {
-  type ArkoseWidgetEvidence,
+  arkosePk,
+  arkoseWidget,
   cap,
   type DataAttribute,
   type DomElement,
@@ -15,7 +16,6 @@ import {
   pushCandidate,
 } from './lib/evidence.js';
 
-const UUID = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
 const ANCHOR_PATH = /\/recaptcha\/(api2|enterprise)\/anchor\/?$/;
 const BFRAME_PATH = /\/recaptcha\/(api2|enterprise)\/bframe\/?$/;
 const LOADER_PATH = /\/recaptcha\/(api|enterprise)\.js$/;
@@ -228,12 +228,6 @@ function scanRecaptcha(scan: DomScan): void {
   }
 }
 
-function arkosePk(text: string | undefined | null): string | undefined {
-  if (!text) return undefined;
-  const m = UUID.exec(text);
-  return m ? m[0].toUpperCase() : undefined;
-}
-
 function parseArkoseToken(token: string): { pk?: string; surl?: string } {
   const pk = /(?:^|\|)pk=([0-9A-Z-]+)/i.exec(token)?.[1];
   const surlRaw = /(?:^|\|)surl=([^|&]+)/i.exec(token)?.[1];
@@ -250,16 +244,7 @@ function parseArkoseToken(token: string): { pk?: string; surl?: string } {
 
 function scanArkose(scan: DomScan): void {
   const ak = scan.arkose;
-  const byKey = new Map<string, ArkoseWidgetEvidence>();
-  const widget = (pk: string, source: string): ArkoseWidgetEvidence => {
-    let w = byKey.get(pk);
-    if (!w) {
-      w = { publicKey: pk, sources: [], surls: [], tokenPresent: false };
-      byKey.set(pk, w);
-    }
-    if (!w.sources.includes(source)) w.sources.push(source);
-    return w;
-  };
+  const widget = (pk: string, source: string) => arkoseWidget(ak.widgets, pk, source);
   for (const script of queryAll<HTMLScriptElement>('script[src]')) {
     const url = parseURL(attr(script, 'src'));
     if (!url) continue;
@@ -304,7 +289,6 @@ function scanArkose(scan: DomScan): void {
     if (parsed.surl) pushCandidate(w.surls, parsed.surl, 'fc-token');
     w.tokenPresent = true;
   }
-  ak.widgets.push(...byKey.values());
 }
 
 /** Scan this frame's document. Pure read: no DOM writes, no page callbacks, no getters. */

@@ -267,3 +267,23 @@ export function pushCandidate(list: Candidate[], value: unknown, source: string)
   if (text === undefined || text === '') return;
   if (!list.some((c) => c.value === text && c.source === source)) list.push({ value: text, source });
 }
+
+const ARKOSE_KEY = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
+
+/** The first Arkose public key (a UUID) in `text`, upper-cased. */
+export function arkosePk(text: string | undefined | null): string | undefined {
+  if (!text) return undefined;
+  const m = ARKOSE_KEY.exec(text);
+  return m ? m[0].toUpperCase() : undefined;
+}
+
+/** The widget for `publicKey` in `widgets` (appended when new), with `source` added to its sources. */
+export function arkoseWidget(widgets: ArkoseWidgetEvidence[], publicKey: string, source: string): ArkoseWidgetEvidence {
+  let w = widgets.find((x) => x.publicKey === publicKey);
+  if (!w) {
+    w = { publicKey, sources: [], surls: [], tokenPresent: false };
+    widgets.push(w);
+  }
+  if (!w.sources.includes(source)) w.sources.push(source);
+  return w;
+}
