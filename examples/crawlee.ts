@@ -12,7 +12,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PlaywrightCrawler } from 'crawlee';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 // Users write: import { chromiumArgs, findChromium } from 'ezcaptcha-plugin';
 import { chromiumArgs, findChromium } from '../src/browser/find.js';
 // Users write: import { attachHook, ... } from 'ezcaptcha-plugin/crawlee';
@@ -29,6 +29,11 @@ export interface CrawlOptions {
   apiURL?: string;
   browserArgs?: string[];
   maxRequests?: number;
+  /**
+   * Runs on each solved page before Crawlee closes it: scrape, click, or wait for the page's own reaction (a callback
+   * the solve ran may still be sending its token, and closing the page cancels that request).
+   */
+  onPage?: (page: Page, url: string) => Promise<void>;
 }
 
 export interface CrawledPage {
@@ -70,6 +75,7 @@ export async function crawl(options: CrawlOptions): Promise<{ pages: CrawledPage
         title: await page.title(),
         ezcaptcha: request.userData.ezcaptcha as CrawleeSolveRecord,
       });
+      await options.onPage?.(page, request.url);
     },
     failedRequestHandler: async ({ request }, error) => {
       failed.push(`${request.url}: ${error.message}`);

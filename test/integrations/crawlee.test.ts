@@ -112,7 +112,8 @@ describe('solveCaptchasHook with PlaywrightCrawler', () => {
             retryCount: request.retryCount,
             userDataJSON: JSON.stringify(request.userData),
           });
-          if (FORM_PAGES.includes(name)) await site.waitForVerification(name);
+          // Crawlee closes the page when the handler returns: a callback the hook ran may still be posting its token.
+          await site.waitForVerification(name, { count: site.page(name).captchas.length, timeout: 10_000 });
         },
         failedRequestHandler: async ({ request }, error) => {
           failed.push(`${request.userData.name}: ${error.message}`);
@@ -190,12 +191,15 @@ describe('solveCaptchasHook with PuppeteerCrawler', () => {
           }),
         ],
         requestHandler: async ({ request }) => {
+          const name = request.userData.name as string;
           seen.push({
-            name: request.userData.name as string,
+            name,
             record: request.userData.ezcaptcha as CrawleeSolveRecord,
             retryCount: request.retryCount,
             userDataJSON: JSON.stringify(request.userData),
           });
+          // Let the page's callbacks post their tokens before Crawlee closes it.
+          await site.waitForVerification(name, { count: site.page(name).captchas.length, timeout: 10_000 });
         },
         failedRequestHandler: async ({ request }, error) => {
           failed.push(`${request.userData.name}: ${error.message}`);
@@ -276,6 +280,12 @@ describe('examples/crawlee.ts', () => {
       clientKey: KEY,
       apiURL: server.url,
       browserArgs: site.browserArgs,
+      // Keep each page open until the site has the token its callback posts.
+      onPage: async (_page, url) => {
+        const name = names.find((n) => site.page(n).url === url);
+        if (!name) throw new Error(`not a page of this crawl: ${url}`);
+        await site.waitForVerification(name, { timeout: 10_000 });
+      },
     });
     expect(failed).toEqual([]);
     expect(pages.map((p) => p.url).sort()).toEqual(names.map((name) => site.page(name).url).sort());

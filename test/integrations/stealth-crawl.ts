@@ -105,8 +105,10 @@ export async function crawlAndCheck(options: {
       if (needsSubmit(fixture) && fixture.submit) {
         const selector = fixture.submit.selector;
         await (options.click ? options.click(page, selector) : page.click(selector));
-        await site.waitForVerification(name, { timeout: 10_000 });
       }
+      // Crawlee closes the page when the handler returns: wait for the page's own reaction first (a callback the
+      // hook ran may still be posting its token, and a closed page cancels that request).
+      await site.waitForVerification(name, { count: fixture.captchas.length, timeout: 10_000 });
     },
     failedRequestHandler: async ({ request }, error) => {
       failed.push(`${request.userData.name}: ${error.message}`);
