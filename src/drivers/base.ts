@@ -107,6 +107,9 @@ export abstract class BaseDriverFrame<
     protected readonly page: Page,
   ) {}
 
+  /** Bundles this frame has been sent once (in whichever document it held then). */
+  readonly #installed = new Set<string>();
+
   abstract isDetached(): boolean;
 
   abstract evaluateMain<T>(expression: string): Promise<T>;
@@ -125,6 +128,12 @@ export abstract class BaseDriverFrame<
     const evaluate = await this.isolatedEvaluator();
     if (!evaluate) return this.evaluateMain<T>(`(${bundle.source})${call}`);
     const slot = `globalThis[Symbol.for(${JSON.stringify(`ezcaptcha.bundle.${bundle.id}`)})]`;
+    // The first call in this frame sends the bundle at once (one round trip instead of asking first); later calls
+    // ask for the kept copy and send the bundle only when a new document no longer has it.
+    if (!this.#installed.has(bundle.id)) {
+      this.#installed.add(bundle.id);
+      return (await evaluate(`(${slot} = (${bundle.source}))${call}`)) as T;
+    }
     const kept = (await evaluate(
       `(async () => { const b = ${slot}; return b ? { v: await b${call} } : null; })()`,
     )) as {

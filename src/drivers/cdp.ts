@@ -81,6 +81,43 @@ export async function isMainWorldObject(session: CdpSessionLike, objectId: strin
   }
 }
 
+/**
+ * True when execution context `contextId` is the main world of the session's top frame: its `document` and the one
+ * Runtime.evaluate without a context id returns (always that main world) are the same object. Two round trips, the
+ * first two reads at once; the objects are released afterwards without waiting.
+ */
+export async function sameDocumentAsMainWorld(session: CdpSessionLike, contextId: number): Promise<boolean> {
+  const objectGroup = 'ezcaptcha-probe';
+  const read = async (params: Record<string, unknown>) => {
+    const reply = (await session.send('Runtime.evaluate', {
+      expression: 'document',
+      objectGroup,
+      ...params,
+    })) as EvaluateReply;
+    const id = reply.result?.objectId;
+    if (!id) throw new Error('The frame has no document object.');
+    return id;
+  };
+  try {
+    const [driver, main] = await Promise.all([read({ contextId }), read({})]);
+    try {
+      const reply = (await session.send('Runtime.callFunctionOn', {
+        objectId: main,
+        functionDeclaration: 'function (other) { return this === other; }',
+        arguments: [{ objectId: driver }],
+        returnByValue: true,
+      })) as EvaluateReply;
+      return replyValue<boolean>(reply) === true;
+    } catch (error) {
+      // "Argument should belong to the same JavaScript world as target object": another world.
+      if (STALE_CONTEXT.test((error as Error).message)) throw error;
+      return false;
+    }
+  } finally {
+    session.send('Runtime.releaseObjectGroup', { objectGroup }).catch(() => undefined);
+  }
+}
+
 /** One isolated world per frame id, created on first use and again after the frame's document changed. */
 export class IsolatedWorlds {
   readonly #contexts = new Map<string, Promise<number>>();

@@ -7,6 +7,7 @@ import {
   isMainWorldObject,
   MainWorldThroughDocument,
   STALE_CONTEXT,
+  sameDocumentAsMainWorld,
 } from './cdp.js';
 
 /** A Puppeteer JSHandle, as far as we use it. */
@@ -75,6 +76,15 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
 async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
   const client = frame.client;
   if (!client || !frame.evaluateHandle) return 'driver';
+  const contextId = realmContextId(frame.mainRealm?.());
+  if (contextId !== undefined) {
+    try {
+      return (await sameDocumentAsMainWorld(client, contextId)) ? 'driver' : 'document';
+    } catch (error) {
+      // The context went away under the probe (a navigation): ask through the realm, which waits for the next one.
+      if (!STALE_CONTEXT.test((error as Error).message)) throw error;
+    }
+  }
   const handle = await frame.evaluateHandle('document');
   try {
     const objectId = handle.remoteObject().objectId;
@@ -82,6 +92,16 @@ async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
     return (await isMainWorldObject(client, objectId)) ? 'driver' : 'document';
   } finally {
     await handle.dispose().catch(() => undefined);
+  }
+}
+
+/** The realm's current execution context id (internal to Puppeteer), or undefined before it has one. */
+function realmContextId(realm: RealmLike | undefined): number | undefined {
+  try {
+    const id = realm?.context?.id;
+    return typeof id === 'number' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -153,13 +173,8 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
  * the context has just been replaced, through the realm itself, which waits for the new one.
  */
 async function inRealm(realm: RealmLike, session: CdpSessionLike | undefined, expression: string): Promise<unknown> {
-  let contextId: unknown;
-  try {
-    contextId = realm.context?.id;
-  } catch {
-    contextId = undefined;
-  }
-  if (typeof contextId !== 'number' || !session) return realm.evaluate(expression);
+  const contextId = realmContextId(realm);
+  if (contextId === undefined || !session) return realm.evaluate(expression);
   try {
     return await evaluateIn(session, expression, contextId);
   } catch (error) {
