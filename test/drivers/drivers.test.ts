@@ -81,6 +81,20 @@ describe.each(DRIVERS)('driver adapter for %s', (driver: DriverName) => {
     }
   });
 
+  it("finds by behaviour that the driver's evaluate runs in the main world, and reaches it through the driver", async () => {
+    const raw = await browser.newPage();
+    try {
+      await raw.goto(site.page('v2-checkbox').url);
+      const page = toDriverPage(raw) as unknown as { mainWorldRoute(): Promise<string | undefined> };
+      expect(await page.mainWorldRoute()).toBe('driver');
+      // The page's grecaptcha exists in its main world only.
+      expect(await toDriverPage(raw).mainFrame().evaluateMain<string>('typeof grecaptcha')).toBe('object');
+      expect(await toDriverPage(raw).mainFrame().evaluateIsolated<string>('typeof grecaptcha')).toBe('undefined');
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('lists out-of-process frames at every depth and evaluates expressions in them', async () => {
     const raw = await browser.newPage();
     try {

@@ -8,6 +8,7 @@ import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
+import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, solveCaptchas } from '../../src/index.js';
 import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
 import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
@@ -67,6 +68,22 @@ export function stealthPageSuite(driver: StealthDriverName): void {
       await closePage(page);
     }
   }
+
+  it('reaches page JavaScript the way this driver allows: the main-world route is found by behaviour', async () => {
+    const page: PageLike = await step('newPage', newPage(browser));
+    try {
+      await page.goto(site.page('v2-checkbox').url);
+      const driverPage = toDriverPage(page);
+      // The driver's own evaluate runs in the main world only on rebrowser's default mode.
+      const route = await (driverPage as unknown as { mainWorldRoute(): Promise<string | undefined> }).mainWorldRoute();
+      expect(route).toBe(driver === 'rebrowser' ? 'driver' : 'document');
+      // Either way, the main world is reached (the page's grecaptcha lives there only) and our isolated world is not it.
+      expect(await driverPage.mainFrame().evaluateMain<string>('typeof grecaptcha')).toBe('object');
+      expect(await driverPage.mainFrame().evaluateIsolated<string>('typeof grecaptcha')).toBe('undefined');
+    } finally {
+      await closePage(page);
+    }
+  });
 
   // The probe polls console.debug every 100 ms in every frame; it runs on a few pages, not the whole suite.
   it.each(['leak-probe', 'nested-iframe', 'funcaptcha'])(
