@@ -66,12 +66,16 @@ export async function mainWorldDocument(session: CdpSessionLike, objectId: strin
 
 /** True when `objectId` lives in the main world: the same document resolved in the main world is the same object. */
 export async function isMainWorldObject(session: CdpSessionLike, objectId: string): Promise<boolean> {
-  const main = await mainWorldDocument(session, objectId);
+  return sameObject(session, await mainWorldDocument(session, objectId), objectId);
+}
+
+/** Whether two remote objects are one object; false when they belong to different worlds. */
+async function sameObject(session: CdpSessionLike, objectId: string, otherId: string): Promise<boolean> {
   try {
     const reply = (await session.send('Runtime.callFunctionOn', {
-      objectId: main,
+      objectId,
       functionDeclaration: 'function (other) { return this === other; }',
-      arguments: [{ objectId }],
+      arguments: [{ objectId: otherId }],
       returnByValue: true,
     })) as EvaluateReply;
     return replyValue<boolean>(reply) === true;
@@ -100,19 +104,7 @@ export async function sameDocumentAsMainWorld(session: CdpSessionLike, contextId
   };
   try {
     const [driver, main] = await Promise.all([read({ contextId }), read({})]);
-    try {
-      const reply = (await session.send('Runtime.callFunctionOn', {
-        objectId: main,
-        functionDeclaration: 'function (other) { return this === other; }',
-        arguments: [{ objectId: driver }],
-        returnByValue: true,
-      })) as EvaluateReply;
-      return replyValue<boolean>(reply) === true;
-    } catch (error) {
-      // "Argument should belong to the same JavaScript world as target object": another world.
-      if (STALE_CONTEXT.test((error as Error).message)) throw error;
-      return false;
-    }
+    return await sameObject(session, main, driver);
   } finally {
     session.send('Runtime.releaseObjectGroup', { objectGroup }).catch(() => undefined);
   }
