@@ -11,6 +11,7 @@ import {
   type RecaptchaWidgetEvidence,
 } from '../inpage/lib/evidence.js';
 import type { FrameNode } from './frames.js';
+import { recordHeldResponse } from './held.js';
 import { buildTask, DEFAULT_ARKOSE_API, type TaskTypeOptions } from './task.js';
 import type { DetectedCaptcha } from './types.js';
 
@@ -360,12 +361,17 @@ export function classify(
       const captcha = classifyRecaptcha(w, { scan, node, network: frameNetwork, options });
       if (!captcha || seen.has(captcha.id)) continue;
       seen.add(captcha.id);
+      recordHeldResponse(captcha, {
+        field: w.response ?? '',
+        ...(w.injected === undefined ? {} : { getResponse: w.injected }),
+      });
       out.push(captcha);
     }
     for (const w of scan.arkose.widgets) {
       const captcha = classifyArkose(w, node, scan, scan.hook, options);
       if (seen.has(captcha.id)) continue;
       seen.add(captcha.id);
+      recordHeldResponse(captcha, { field: w.response ?? '' });
       out.push(captcha);
     }
   }

@@ -255,7 +255,9 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
       addSource(w, 'textarea');
       if (textarea.id) w.textareaId = textarea.id;
       w.solved = textarea.solved;
+      if (textarea.response) w.response = textarea.response;
     }
+    if (main) w.injected = injectedFor(main, w.widgetId);
     const sitekey = w.sitekeys[0]?.value;
     if (sitekey && renderKeys.has(sitekey)) w.renderParamMatch = true;
   }
@@ -294,6 +296,12 @@ function mergeRecaptcha(scan: FrameScan, dom: DomScan, main: MainScan | undefine
 
   // The inline-script actions count only where something of reCAPTCHA was found.
   if (rc.widgets.length > 0 || rc.loaders.length > 0) rc.inlineActions.push(...dom.inlineActions);
+}
+
+/** The fingerprint of the token our getResponse patch reports for this widget ('' when none). */
+function injectedFor(main: MainScan, widgetId: number | undefined): string {
+  const key = widgetId === undefined ? 'default' : String(widgetId);
+  return main.injected?.find((entry) => entry.widget === key)?.response ?? '';
 }
 
 /** The early hook's Arkose records join the DOM's widgets by public key. */

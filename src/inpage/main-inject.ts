@@ -17,6 +17,7 @@ import {
   own,
   PATCH_KEY,
   read,
+  responseTable,
   store,
   toJSON,
 } from './lib/main-world.js';
@@ -74,8 +75,20 @@ function dataCallbackOf(client: unknown): string | undefined {
   return found;
 }
 
-/** Make `grecaptcha(.enterprise).getResponse(widgetId)` report the token, keeping the original for other widgets. */
+/** The keys of the response table a widget reference names: its id, and 'default' for widget 0 or no id. */
+function widgetKeys(ref: unknown): string[] {
+  if (ref === undefined || ref === null) return ['default', '0'];
+  const key = String(ref);
+  return key === '0' ? ['0', 'default'] : [key];
+}
+
+/**
+ * Make `grecaptcha(.enterprise).getResponse(widgetId)` report the token, keeping the original for other widgets, and
+ * make the page's `reset(widgetId)` forget it, so a reset widget reads as unsolved (to the page and to our scan).
+ */
 function patchGetResponse(request: InjectRequest): boolean {
+  const table = responseTable(true);
+  if (!table) return false;
   let patched = false;
   const grecaptcha = read(window, 'grecaptcha');
   const apis = [grecaptcha, read(grecaptcha, 'enterprise')];
@@ -83,13 +96,10 @@ function patchGetResponse(request: InjectRequest): boolean {
     const api = apis[i];
     const original = read(api, 'getResponse');
     if (typeof original !== 'function' || !isObject(api)) continue;
-    let responses = own(original, PATCH_KEY) as Map<string, string> | undefined;
-    if (!responses) {
-      const table = new Map<string, string>();
+    if (own(original, PATCH_KEY) !== table) {
       const wrapped = function (this: unknown, ...args: unknown[]) {
-        const key = args[0] === undefined ? 'default' : String(args[0]);
-        const token = table.get(key);
-        return token ?? B.apply(original as Fn, this, args);
+        const token = own(table, args[0] === undefined ? 'default' : String(args[0]));
+        return typeof token === 'string' ? token : B.apply(original as Fn, this, args);
       };
       Object.defineProperty(wrapped, PATCH_KEY, { value: table });
       try {
@@ -97,12 +107,27 @@ function patchGetResponse(request: InjectRequest): boolean {
       } catch {
         continue;
       }
-      responses = table;
     }
-    const id = request.widgetId ?? 0;
-    responses.set(String(id), request.token);
-    if (id === 0 || request.widgetId === undefined) responses.set('default', request.token);
+    const reset = read(api, 'reset');
+    if (typeof reset === 'function' && own(reset, PATCH_KEY) !== table) {
+      const wrappedReset = function (this: unknown, ...args: unknown[]) {
+        const keys = widgetKeys(args[0]);
+        for (let k = 0; k < keys.length; k++) delete table[keys[k] as string];
+        return B.apply(reset as Fn, this, args);
+      };
+      Object.defineProperty(wrappedReset, PATCH_KEY, { value: table });
+      try {
+        api.reset = wrappedReset;
+      } catch {
+        // A frozen API: getResponse still reports the token; the scan's field check sees the reset.
+      }
+    }
     patched = true;
+  }
+  if (patched) {
+    const id = request.widgetId ?? 0;
+    table[String(id)] = request.token;
+    if (id === 0 || request.widgetId === undefined) table.default = request.token;
   }
   return patched;
 }

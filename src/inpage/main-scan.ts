@@ -4,7 +4,7 @@
  * (scan.ts) reads the DOM at the same time; Node merges the two (src/detect/merge.ts). Pure read: no writes, no page functions, no getters.
  */
 
-import { emptyMainScan } from './lib/evidence.js';
+import { emptyMainScan, fingerprint } from './lib/evidence.js';
 import {
   B,
   cap,
@@ -19,6 +19,7 @@ import {
   pathOf,
   quote,
   RECAPTCHA_SITEKEY,
+  responseTable,
   store,
   toJSON,
 } from './lib/main-world.js';
@@ -83,6 +84,8 @@ export interface MainScan {
   renders: MainRender[];
   executes: MainExecute[];
   arkose: MainArkose[];
+  /** Tokens our getResponse patch reports, by widget id ('default' for a call without one), as fingerprints. */
+  injected: Array<{ widget: string; response: string }>;
 }
 
 function describeCallback(value: unknown): string | undefined {
@@ -224,6 +227,12 @@ export function scanMain(options: { maxDepth?: number } = {}): string {
       if (typeof blob === 'string') arkose.data = `{"blob":${quote(cap(blob) ?? '')}}`;
     }
     scan.arkose[scan.arkose.length] = arkose;
+  }
+  const table = responseTable();
+  for (const widget of keysOf(table)) {
+    const token = own(table, widget);
+    if (typeof token === 'string' && token)
+      scan.injected[scan.injected.length] = { widget, response: fingerprint(token) };
   }
   return toJSON(scan);
 }

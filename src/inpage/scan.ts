@@ -13,6 +13,7 @@ import {
   type DomScan,
   type ElementPath,
   emptyDomScan,
+  fingerprint,
   pushCandidate,
 } from './lib/evidence.js';
 
@@ -191,7 +192,7 @@ function scanRecaptcha(scan: DomScan): void {
     if (!path) continue;
     let value = '';
     try {
-      value = cap(textarea.value, 100) ?? '';
+      value = typeof textarea.value === 'string' ? textarea.value : '';
     } catch {
       value = '';
     }
@@ -201,6 +202,7 @@ function scanRecaptcha(scan: DomScan): void {
       ...(id ? { id } : {}),
       named: textarea.getAttribute('name') === 'g-recaptcha-response',
       solved: value.length >= 20,
+      ...(value ? { response: fingerprint(value) } : {}),
     });
   }
 
@@ -279,15 +281,16 @@ function scanArkose(scan: DomScan): void {
   )) {
     let value = '';
     try {
-      value = cap(input.value, 4000) ?? '';
+      value = typeof input.value === 'string' ? input.value : '';
     } catch {
       value = '';
     }
-    const parsed = parseArkoseToken(value);
+    const parsed = parseArkoseToken(cap(value, 4000) ?? '');
     if (!parsed.pk) continue;
     const w = widget(parsed.pk, 'fc-token');
     if (parsed.surl) pushCandidate(w.surls, parsed.surl, 'fc-token');
     w.tokenPresent = true;
+    w.response = fingerprint(value);
   }
 }
 

@@ -5,6 +5,10 @@ export interface SolvedRecord {
   documentId: number;
   expiresAt: number;
   taskId: string;
+  /** `fingerprint()` of the injected token: the widget counts as solved only while the page still holds it. */
+  response: string;
+  /** When the token went in (ms since epoch). */
+  injectedAt: number;
 }
 
 const solvedByPage = new WeakMap<object, Map<string, SolvedRecord>>();

@@ -34,6 +34,8 @@ export interface SightEntry {
   points: number;
   /** A solve() call took (or created) this entry's token. */
   claimed: boolean;
+  /** When the entry was made (ms since epoch): a reset of the widget after this is the next round's sighting. */
+  since: number;
 }
 
 /** What the watcher needs from the solver. */
@@ -41,6 +43,8 @@ export interface SightHost {
   detect(page: DriverPage): Promise<DetectedCaptcha[]>;
   /** Whether solve() would pick this captcha at all (kinds) and it is not already solved by us in this document. */
   wanted(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean>;
+  /** When the page reset this captcha after our token went in: the time that token went in; else undefined. */
+  resetAfter(page: DriverPage, captcha: DetectedCaptcha): Promise<number | undefined>;
   /** Whether the pool will serve this captcha anyway (no sight task needed). */
   pooled(captcha: DetectedCaptcha): boolean;
   /** Points a page may spend on sight tasks (maxPoints), undefined for no limit. */
@@ -136,6 +140,7 @@ export class SightTracker {
       controller: new AbortController(),
       points: 0,
       claimed: true,
+      since: Date.now(),
     });
   }
 
@@ -209,9 +214,15 @@ export class SightTracker {
         seen.add(key);
         if (!this.#ready(captcha)) continue;
         const existing = entries.get(key);
-        if (existing && existing.taskKey === taskKey) continue;
-        // Two scans in a row must agree: an `s` or an action may still be on its way.
-        if (watch.candidates.get(key) !== taskKey) {
+        if (existing && existing.taskKey === taskKey) {
+          // Seen before: a new sighting only when the page reset the widget after this entry's token went in (a
+          // login form that rejected the attempt), so the retry's task starts at the reset, not at the next call.
+          if (!existing.claimed) continue;
+          const injectedAt = await this.#host.resetAfter(page, captcha);
+          if (injectedAt === undefined || injectedAt < existing.since) continue;
+          log('%s was reset by the page: a new sighting', captcha.id);
+        } else if (watch.candidates.get(key) !== taskKey) {
+          // Two scans in a row must agree: an `s` or an action may still be on its way.
           watch.candidates.set(key, taskKey);
           changed = true;
           continue;
@@ -220,7 +231,7 @@ export class SightTracker {
         const points = this.#host.pointsOf(captcha.task.type);
         const budget = this.#host.maxPoints;
         if (budget !== undefined && watch.spent + points > budget) continue;
-        if (entries.get(key)?.taskKey === taskKey || this.closed) continue; // solve() got there during the await
+        if (entries.get(key) !== existing || this.closed) continue; // solve() got there during the await
         if (existing) this.#drop(existing, 'stale');
         watch.spent += points;
         entries.set(key, this.#start(captcha, documentId, taskKey, points));
@@ -264,7 +275,16 @@ export class SightTracker {
 
   #start(captcha: DetectedCaptcha, documentId: number, taskKey: string, points: number): SightEntry {
     const controller = new AbortController();
-    const entry: SightEntry = { captcha, documentId, taskKey, source: 'sight', controller, points, claimed: false };
+    const entry: SightEntry = {
+      captcha,
+      documentId,
+      taskKey,
+      source: 'sight',
+      controller,
+      points,
+      claimed: false,
+      since: Date.now(),
+    };
     const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
     log('sight task for %s (%s)', captcha.id, captcha.task.type);
     entry.task = this.#host.runTask(captcha, signal, (taskId) => {

@@ -5,18 +5,20 @@
 import createDebug from 'debug';
 import pLimit from 'p-limit';
 import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
+import { heldResponseOf } from '../detect/held.js';
 import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
 import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { attach } from '../hook/index.js';
 import type { InjectOutcome } from '../inpage/inject.js';
+import { fingerprint } from '../inpage/lib/evidence.js';
 import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
 import { type SolverEvent, SolverEvents, type WasteReason } from './events.js';
 import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
 import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
 import { poolKeyOf, TokenPool } from './pool.js';
-import { forgetSolved, rememberSolved, solvedRecord } from './registry.js';
+import { forgetSolved, rememberSolved, type SolvedRecord, solvedRecord } from './registry.js';
 import { type SightEntry, SightTracker } from './sight.js';
 import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult, SolverStats, TokenSource } from './types.js';
 
@@ -111,6 +113,7 @@ export class CaptchaSolver extends SolverEvents {
         detect: (page) => detect(page.raw as never, { highScore: this.#options.highScore }),
         wanted: async (page, captcha) =>
           this.#options.kinds[captcha.kind] !== false && !(await this.#isStillSolved(page, captcha)),
+        resetAfter: (page, captcha) => this.#resetAfter(page, captcha),
         pooled: (captcha) => (this.#pool ? this.#pool.available(captcha) > 0 : false),
         maxPoints: this.#options.maxPoints,
         pointsOf,
@@ -247,20 +250,60 @@ export class CaptchaSolver extends SolverEvents {
     return result;
   }
 
-  async #isStillSolved(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
+  /**
+   * Whether the captcha still holds the token we injected: our record of it in this document, not expired, and the
+   * page still holding that token (response field, and getResponse where the vendor has one), as read with the
+   * detection that found it. A page that reset the widget, an expiry that emptied it or a page that cleared the field
+   * makes it `reset`: unsolved, with the record kept until the next solve so a watcher can tell a new round.
+   */
+  async #solvedState(
+    page: DriverPage,
+    captcha: DetectedCaptcha,
+  ): Promise<{ state: 'unsolved' } | { state: 'solved' | 'reset'; record: SolvedRecord }> {
     const record = solvedRecord(page.raw, captcha.id);
-    if (!record) return false;
+    if (!record) return { state: 'unsolved' };
     if (Date.now() > record.expiresAt) {
       forgetSolved(page.raw, captcha.id);
-      return false;
+      return { state: 'unsolved' };
     }
     const frame = frameAt(page, captcha.framePath);
     const current = frame ? await documentIdOf(frame).catch(() => undefined) : undefined;
     if (current !== record.documentId) {
       forgetSolved(page.raw, captcha.id);
-      return false;
+      return { state: 'unsolved' };
     }
-    return true;
+    const held = heldResponseOf(captcha);
+    const holds =
+      !held ||
+      (held.field === record.response && (held.getResponse === undefined || held.getResponse === record.response));
+    return { state: holds ? 'solved' : 'reset', record };
+  }
+
+  async #isStillSolved(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
+    const solved = await this.#solvedState(page, captcha);
+    if (solved.state === 'reset') {
+      log(
+        '%s reset: the page no longer holds the token of task %s (%s); solving again',
+        captcha.id,
+        solved.record.taskId,
+        heldResponseOf(captcha)?.field ? 'another token in its field' : 'its field is empty',
+      );
+      forgetSolved(page.raw, captcha.id);
+    }
+    return solved.state === 'solved';
+  }
+
+  /** When the page reset this captcha after our token went in: that injection's time; else undefined. */
+  async #resetAfter(page: DriverPage, captcha: DetectedCaptcha): Promise<number | undefined> {
+    const solved = await this.#solvedState(page, captcha);
+    return solved.state === 'reset' ? solved.record.injectedAt : undefined;
+  }
+
+  /** keepFresh: whether the page has reset this captcha since our token went in (read by a fresh detection). */
+  async #wasReset(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
+    const now = await detect(page.raw as never, { highScore: this.#options.highScore }).catch(() => []);
+    const current = now.find((c) => c.id === captcha.id);
+    return current !== undefined && (await this.#resetAfter(page, current)) !== undefined;
   }
 
   /** Whether solve() throws the first error instead of reporting it. */
@@ -347,6 +390,8 @@ export class CaptchaSolver extends SolverEvents {
       documentId: documentId ?? (await documentIdOf(frame).catch(() => 0)),
       expiresAt: solution.readyAt + TOKEN_LIFETIME_MS,
       taskId: solution.taskId,
+      response: fingerprint(solution.token),
+      injectedAt: Date.now(),
     });
     return injection;
   }
@@ -629,6 +674,11 @@ export class CaptchaSolver extends SolverEvents {
       (await documentIdOf(frame).catch(() => undefined)) !== documentId;
     const refresh = async () => {
       if ((await gone()) || !hasAnchorFrame(frame, captcha.sitekey)) return stop();
+      if (await this.#wasReset(page, captcha)) {
+        // The page reset the widget (a rejected attempt): the next sighting or call solves it, not a refresh.
+        log('keepFresh: %s was reset by the page; refresh stopped', captcha.id);
+        return stop();
+      }
       let next: TaskSolution;
       try {
         next = await this.#limit(() =>

@@ -61,6 +61,13 @@ export interface RecaptchaWidgetEvidence {
   textareaId?: string;
   /** The widget's response textarea already holds a token (solved, possibly expired). */
   solved: boolean;
+  /** `fingerprint()` of what the response textarea holds, when it holds anything. */
+  response?: string;
+  /**
+   * `fingerprint()` of the token our getResponse patch reports for this widget: '' when the main world was read and
+   * holds none (never injected, or the page reset the widget), undefined when the main world was not read.
+   */
+  injected?: string;
   /** Loader `render=<sitekey>` names this widget's sitekey. */
   renderParamMatch: boolean;
 }
@@ -73,6 +80,8 @@ export interface ArkoseWidgetEvidence {
   data?: string;
   /** `fc-token` input holds a token. */
   tokenPresent: boolean;
+  /** `fingerprint()` of what the `fc-token` input holds, when it holds a token. */
+  response?: string;
 }
 
 export interface HookExecute {
@@ -152,6 +161,8 @@ export interface DomTextarea {
   /** name="g-recaptcha-response" (else only its id matched). */
   named: boolean;
   solved: boolean;
+  /** `fingerprint()` of its value, when it has one. */
+  response?: string;
 }
 
 /** What the isolated world reads from one frame's document; Node merges it with the main-world scan. */
@@ -205,6 +216,7 @@ export function emptyMainScan(): MainScan {
     renders: [],
     executes: [],
     arkose: [],
+    injected: [],
   };
 }
 
@@ -250,6 +262,20 @@ export function emptyDomScan(url: string, readyState: string): DomScan {
     arkose: { loaders: [], widgets: [], keyless: [] },
     notes: [],
   };
+}
+
+/**
+ * A short, stable name for a token (length and FNV-1a hash), so a scan can say which token a widget holds without
+ * carrying the token out of the page. The same function runs in both worlds and in Node.
+ */
+export function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    // hash * 16777619, kept in 32 bits without Math.imul (a page may replace Math).
+    hash = (hash + (hash << 1) + (hash << 4) + (hash << 7) + (hash << 8) + (hash << 24)) >>> 0;
+  }
+  return `${text.length}:${hash.toString(16)}`;
 }
 
 /** Longest string kept from a page value. */

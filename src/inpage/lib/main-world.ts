@@ -42,6 +42,22 @@ export function hookStore(): AnyObject | undefined {
 }
 
 export const store = hookStore();
+
+/**
+ * The tokens our getResponse patch reports, by widget id ('default' for a call without one): a null-prototype object
+ * on the window (created by the injector, emptied per widget by the page's reset()), so the scan reads it as data.
+ */
+export function responseTable(create = false): AnyObject | undefined {
+  const existing = own(window, PATCH_KEY);
+  if (isObject(existing) || !create) return isObject(existing) ? existing : undefined;
+  const table = Object.create(null) as AnyObject;
+  try {
+    Object.defineProperty(window, PATCH_KEY, { value: table, configurable: true });
+  } catch {
+    return undefined;
+  }
+  return table;
+}
 export const B: Pristine = (() => {
   const saved = store ? current.getOwnPropertyDescriptor(store, 'pristine') : undefined;
   const bag = saved && 'value' in saved ? (saved.value as Partial<Pristine> | undefined) : undefined;
