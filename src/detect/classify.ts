@@ -10,8 +10,8 @@ import {
   newWidget,
   type RecaptchaWidgetEvidence,
 } from '../inpage/lib/evidence.js';
+import { recordFound } from './found.js';
 import type { FrameNode } from './frames.js';
-import { recordHeldResponse } from './held.js';
 import { buildTask, DEFAULT_ARKOSE_API, type TaskTypeOptions } from './task.js';
 import type { DetectedCaptcha } from './types.js';
 
@@ -361,9 +361,9 @@ export function classify(
       const captcha = classifyRecaptcha(w, { scan, node, network: frameNetwork, options });
       if (!captcha || seen.has(captcha.id)) continue;
       seen.add(captcha.id);
-      recordHeldResponse(captcha, {
-        field: w.response ?? '',
-        ...(w.injected === undefined ? {} : { getResponse: w.injected }),
+      recordFound(captcha, {
+        frame: node.frame,
+        held: { field: w.response ?? '', ...(w.injected === undefined ? {} : { getResponse: w.injected }) },
       });
       out.push(captcha);
     }
@@ -371,7 +371,7 @@ export function classify(
       const captcha = classifyArkose(w, node, scan, scan.hook, options);
       if (seen.has(captcha.id)) continue;
       seen.add(captcha.id);
-      recordHeldResponse(captcha, { field: w.response ?? '' });
+      recordFound(captcha, { frame: node.frame, held: { field: w.response ?? '' } });
       out.push(captcha);
     }
   }

@@ -5,7 +5,7 @@
 import createDebug from 'debug';
 import pLimit from 'p-limit';
 import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
-import { heldResponseOf } from '../detect/held.js';
+import { foundOf } from '../detect/found.js';
 import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
 import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
@@ -272,7 +272,7 @@ export class CaptchaSolver extends SolverEvents {
       forgetSolved(page.raw, captcha.id);
       return { state: 'unsolved' };
     }
-    const held = heldResponseOf(captcha);
+    const held = foundOf(captcha)?.held;
     const holds =
       !held ||
       (held.field === record.response && (held.getResponse === undefined || held.getResponse === record.response));
@@ -286,7 +286,7 @@ export class CaptchaSolver extends SolverEvents {
         '%s reset: the page no longer holds the token of task %s (%s); solving again',
         captcha.id,
         solved.record.taskId,
-        heldResponseOf(captcha)?.field ? 'another token in its field' : 'its field is empty',
+        foundOf(captcha)?.held.field ? 'another token in its field' : 'its field is empty',
       );
       forgetSolved(page.raw, captcha.id);
     }

@@ -1,0 +1,34 @@
+/**
+ * What detection knows of each captcha beyond its public result: the frame that holds it (so nothing has to find it
+ * again by path) and what the page held of its response at that moment (so the solver can tell whether the widget
+ * still holds the token it injected: a page that resets its widget, or an expiry, empties it).
+ */
+import type { DriverFrame } from '../drivers/types.js';
+import type { DetectedCaptcha } from './types.js';
+
+export interface HeldResponse {
+  /** `fingerprint()` of the widget's response field (reCAPTCHA textarea, Arkose `fc-token`); '' when empty. */
+  field: string;
+  /**
+   * `fingerprint()` of what our getResponse patch reports for the widget; '' when it reports nothing; absent where
+   * the vendor has no getResponse (Arkose) or the main world was not read.
+   */
+  getResponse?: string;
+}
+
+export interface Found {
+  /** The frame the captcha was found in (its `framePath` at detection). */
+  frame: DriverFrame;
+  held: HeldResponse;
+}
+
+const found = new WeakMap<DetectedCaptcha, Found>();
+
+export function recordFound(captcha: DetectedCaptcha, what: Found): void {
+  found.set(captcha, what);
+}
+
+/** What detection saw of this captcha; undefined for a captcha object detection did not make. */
+export function foundOf(captcha: DetectedCaptcha): Found | undefined {
+  return found.get(captcha);
+}
