@@ -3,6 +3,7 @@
  * exact EzCaptcha task for each. Reads only; sends nothing to the API; needs no client key.
  */
 import createDebug from 'debug';
+import { isNavigationError } from '../drivers/errors.js';
 import { toDriverTarget } from '../drivers/index.js';
 import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
@@ -53,12 +54,6 @@ interface RoundResult {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error).slice(0, 300);
-}
-
-function isNavigationError(message: string): boolean {
-  return /context was destroyed|navigat|Cannot find context|Execution context|frame was detached|detached Frame/i.test(
-    message,
-  );
 }
 
 function describeSignals(scan: FrameScan): string[] {

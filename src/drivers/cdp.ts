@@ -3,6 +3,7 @@
  * world through its document node, and keep one isolated world per frame. None of them sends `Runtime.enable`
  * (the leak stealth drivers exist to hide), and none needs the page's CSP to allow eval.
  */
+import { isStaleContextError } from './errors.js';
 
 /** A CDP session of either driver (Puppeteer CDPSession, Playwright CDPSession). */
 export interface CdpSessionLike {
@@ -13,9 +14,6 @@ interface EvaluateReply {
   result?: { value?: unknown; objectId?: string };
   exceptionDetails?: { text?: string; exception?: { description?: string } };
 }
-
-/** Messages that mean a world, context or object belongs to a document that is gone. */
-export const STALE_CONTEXT = /cannot find context|could not find object|no frame for given id|context was destroyed/i;
 
 function replyValue<T>(reply: EvaluateReply): T {
   if (reply.exceptionDetails) {
@@ -142,7 +140,7 @@ export class IsolatedWorlds {
       try {
         return await run(contextId);
       } catch (error) {
-        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
+        if (attempt > 0 || !isStaleContextError(error)) throw error;
         this.#contexts.delete(frameId);
       }
     }
@@ -181,7 +179,7 @@ export class MainWorldThroughDocument {
       } catch (error) {
         // Same URL, new document (a reload): the old document's object is gone; resolve once more.
         this.#document = undefined;
-        if (attempt > 0 || !STALE_CONTEXT.test((error as Error).message)) throw error;
+        if (attempt > 0 || !isStaleContextError(error)) throw error;
       }
     }
   }

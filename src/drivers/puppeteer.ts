@@ -1,4 +1,5 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
+
 import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
 import {
   type CdpSessionLike,
@@ -6,9 +7,9 @@ import {
   IsolatedWorlds,
   isMainWorldObject,
   MainWorldThroughDocument,
-  STALE_CONTEXT,
   sameDocumentAsMainWorld,
 } from './cdp.js';
+import { isStaleContextError } from './errors.js';
 
 /** A Puppeteer JSHandle, as far as we use it. */
 interface HandleLike {
@@ -82,7 +83,7 @@ async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
       return (await sameDocumentAsMainWorld(client, contextId)) ? 'driver' : 'document';
     } catch (error) {
       // The context went away under the probe (a navigation): ask through the realm, which waits for the next one.
-      if (!STALE_CONTEXT.test((error as Error).message)) throw error;
+      if (!isStaleContextError(error)) throw error;
     }
   }
   const handle = await frame.evaluateHandle('document');
@@ -178,7 +179,7 @@ async function inRealm(realm: RealmLike, session: CdpSessionLike | undefined, ex
   try {
     return await evaluateIn(session, expression, contextId);
   } catch (error) {
-    if (!STALE_CONTEXT.test((error as Error).message)) throw error;
+    if (!isStaleContextError(error)) throw error;
     return realm.evaluate(expression);
   }
 }

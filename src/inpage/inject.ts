@@ -20,11 +20,16 @@ export interface InjectRequest {
   callbackTimeout?: number;
 }
 
+/** `navigated`: the document is not the one that showed the captcha; `invalid-selector`: a responseSelector. */
+export type InjectFailure = 'navigated' | 'invalid-selector';
+
 export type CallbackOutcome = 'called' | 'none' | 'not-found' | 'failed' | 'timeout';
 
 export interface InjectOutcome {
   ok: boolean;
+  /** Why nothing (or not everything) was injected, in words; `failure` names the same case for code. */
   reason?: string;
+  failure?: InjectFailure;
   /** Name of the callback reference when it must be resolved by the caller (a `let`/`const` binding). */
   unresolvedCallback?: string;
   responseElements: number;
@@ -130,6 +135,7 @@ export function startOutcome(request: InjectRequest): InjectOutcome {
   };
   if (request.documentId !== undefined && performance.timeOrigin !== request.documentId) {
     outcome.reason = 'navigated: the document that showed the captcha is gone';
+    outcome.failure = 'navigated';
   }
   return outcome;
 }
@@ -151,6 +157,7 @@ export function fillResponse(request: InjectRequest): InjectOutcome {
       document.querySelector(selector);
     } catch {
       outcome.reason = `invalid responseSelector ${selector}`;
+      outcome.failure = 'invalid-selector';
       continue;
     }
     for (const element of queryAll(selector)) targets.add(element);

@@ -3,14 +3,11 @@
  * check the viewport, and inject a token. Every call goes through the driver's worlds (src/drivers).
  */
 import type { DetectedCaptcha } from '../detect/index.js';
+import { goneReason } from '../drivers/errors.js';
 import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
-
-/** CDP messages for a frame or target that went away (out-of-process frames take their session with them). */
-const FRAME_GONE =
-  /no frame for given id|session closed|session with given id not found|has been closed|target closed/i;
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
@@ -47,7 +44,7 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
     // A frame removed mid-injection fails our CDP calls with session- or frame-level messages the drivers' own
     // evaluate never gave; name it as the solver does for a detached frame.
     const message = error instanceof Error ? error.message : String(error);
-    if (frame.isDetached() || FRAME_GONE.test(message)) {
+    if (frame.isDetached() || goneReason(error) === 'FRAME_DETACHED') {
       throw Object.assign(new Error(`The frame that held the captcha is gone: ${message.split('\n')[0]}`), {
         code: 'FRAME_DETACHED',
       });
@@ -69,6 +66,8 @@ async function injectIntoFrame(frame: DriverFrame, request: InjectRequest): Prom
   };
   const reason = filled.reason ?? told.reason;
   if (reason !== undefined) outcome.reason = reason;
+  const failure = filled.failure ?? told.failure;
+  if (failure !== undefined) outcome.failure = failure;
   const name = outcome.unresolvedCallback;
   if (name && IDENTIFIER_PATH.test(name)) {
     // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
@@ -81,6 +80,6 @@ async function injectIntoFrame(frame: DriverFrame, request: InjectRequest): Prom
       outcome.unresolvedCallback = undefined;
     }
   }
-  outcome.ok = outcome.verified && outcome.callback !== 'failed' && !told.reason?.startsWith('navigated');
+  outcome.ok = outcome.verified && outcome.callback !== 'failed' && told.failure !== 'navigated';
   return outcome;
 }

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
 import { foundOf } from '../detect/found.js';
 import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
+import { goneReason } from '../drivers/errors.js';
 import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
@@ -44,18 +45,10 @@ function pointsOf(type: string): number {
   return (TASK_PRICES as Record<string, number>)[type] ?? 0;
 }
 
-/** Driver messages that mean the document or frame went away under us. */
-const GONE =
-  /frame (was|got) detached|detached frame|execution context was destroyed|cannot find context|target closed/i;
-
 function errorInfo(error: unknown): { code: string; message: string } {
   if (error instanceof EzCaptchaError) return { code: error.code, message: error.message };
-  if (error instanceof Error && !('code' in error) && GONE.test(error.message)) {
-    return {
-      code: /context/i.test(error.message) ? 'NAVIGATED' : 'FRAME_DETACHED',
-      message: error.message.split('\n')[0]!,
-    };
-  }
+  const gone = error instanceof Error && !('code' in error) ? goneReason(error) : undefined;
+  if (gone) return { code: gone, message: (error as Error).message.split('\n')[0]! };
   if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
   return { code: 'ERROR', message: String(error) };
 }
@@ -380,7 +373,7 @@ export class CaptchaSolver extends SolverEvents {
       responseSelectors: this.#options.responseSelectors,
       documentId,
     });
-    if (injection.reason?.startsWith('navigated')) throw codeError('NAVIGATED', injection.reason);
+    if (injection.failure === 'navigated') throw codeError('NAVIGATED', injection.reason ?? 'navigated');
     if (injection.callback === 'failed') {
       throw codeError('CALLBACK_FAILED', `The page callback threw: ${injection.callbackError ?? 'unknown error'}`);
     }
