@@ -1,49 +1,18 @@
 /**
  * Task types, prices and builders. Builders emit the documented wire JSON (docs/ezcaptcha-api.md §5) and reject
- * impossible input before any request, so nothing is billed for a task that cannot succeed.
+ * impossible input before any request, so nothing is billed for a task that cannot succeed. The task types, prices
+ * and key shapes are each vendor's (src/vendors/<vendor>/tasks.ts), gathered by the vendor registry.
  */
+import type { KnownTaskType, TaskFamily, TaskType } from '../model/captcha.js';
+import type { FuncaptchaTaskType } from '../vendors/arkose/tasks.js';
+import type { RecaptchaV2STaskType, RecaptchaV2TaskType, RecaptchaV3TaskType } from '../vendors/recaptcha/tasks.js';
+import { KNOWN_TASK_TYPES, TASK_PRICES, vendorOfTaskType } from '../vendors/registry.js';
 import { InvalidTaskError } from './errors.js';
 
-/** The nine task types this product creates, in their documented spelling. */
-export const KNOWN_TASK_TYPES = [
-  'ReCaptchaV2TaskProxyless',
-  'ReCaptchaV2TaskProxylessS9',
-  'RecaptchaV2EnterpriseTaskProxyless',
-  'ReCaptchaV2STaskProxyless',
-  'RecaptchaV2SEnterpriseTaskProxyless',
-  'ReCaptchaV3TaskProxyless',
-  'ReCaptchaV3TaskProxylessS9',
-  'ReCaptchaV3EnterpriseTaskProxyless',
-  'FuncaptchaTaskProxyless',
-] as const;
-
-export type KnownTaskType = (typeof KNOWN_TASK_TYPES)[number];
-/** A known type, or any other string so future types pass through. */
-export type TaskType = KnownTaskType | (string & {});
-
-export type RecaptchaV2TaskType =
-  | 'ReCaptchaV2TaskProxyless'
-  | 'ReCaptchaV2TaskProxylessS9'
-  | 'RecaptchaV2EnterpriseTaskProxyless';
-export type RecaptchaV2STaskType = 'ReCaptchaV2STaskProxyless' | 'RecaptchaV2SEnterpriseTaskProxyless';
-export type RecaptchaV3TaskType =
-  | 'ReCaptchaV3TaskProxyless'
-  | 'ReCaptchaV3TaskProxylessS9'
-  | 'ReCaptchaV3EnterpriseTaskProxyless';
-export type FuncaptchaTaskType = 'FuncaptchaTaskProxyless';
-
-/** Points per task (1 USD = 10,000 points; 1,000 tasks cost points / 10 USD). */
-export const TASK_PRICES: Readonly<Record<KnownTaskType, number>> = Object.freeze({
-  ReCaptchaV2TaskProxyless: 6,
-  ReCaptchaV2TaskProxylessS9: 12,
-  RecaptchaV2EnterpriseTaskProxyless: 18,
-  ReCaptchaV2STaskProxyless: 15,
-  RecaptchaV2SEnterpriseTaskProxyless: 30,
-  ReCaptchaV3TaskProxyless: 8,
-  ReCaptchaV3TaskProxylessS9: 15,
-  ReCaptchaV3EnterpriseTaskProxyless: 18,
-  FuncaptchaTaskProxyless: 18,
-});
+export type { KnownTaskType, TaskFamily, TaskType } from '../model/captcha.js';
+export type { FuncaptchaTaskType } from '../vendors/arkose/tasks.js';
+export type { RecaptchaV2STaskType, RecaptchaV2TaskType, RecaptchaV3TaskType } from '../vendors/recaptcha/tasks.js';
+export { KNOWN_TASK_TYPES, TASK_PRICES };
 
 /** Async types of the wider catalog: accepted by createTask, validated lightly, solution passed through. */
 export const CATALOG_TASK_TYPES = [
@@ -74,14 +43,10 @@ export function priceOf(type: string): number | undefined {
   return known === undefined ? undefined : TASK_PRICES[known];
 }
 
-export type TaskFamily = 'recaptcha-v2' | 'recaptcha-v3' | 'funcaptcha';
-
 /** Family of a known type (any casing), else undefined. */
 export function taskFamilyOf(type: string): TaskFamily | undefined {
   const known = canonicalTaskType(type);
-  if (known === undefined) return undefined;
-  if (known === 'FuncaptchaTaskProxyless') return 'funcaptcha';
-  return known.toLowerCase().startsWith('recaptchav3') ? 'recaptcha-v3' : 'recaptcha-v2';
+  return known === undefined ? undefined : vendorOfTaskType(known).taskFamily(known);
 }
 
 /** Types that carry the challenge-bound `s` and require it. */
@@ -128,7 +93,7 @@ export interface FuncaptchaTask extends TaskBase {
   type: FuncaptchaTaskType;
   /** A JSON string such as `{"blob":"..."}`. */
   data?: string;
-  /** e.g. `https://client-api.arkoselabs.com` or a tenant host. */
+  /** The Arkose API origin the page loads its script from: the default host or a tenant's. */
   funcaptchaApiJSSubdomain?: string;
   /** Proxy located in mainland China. */
   cn?: boolean;
@@ -147,8 +112,6 @@ export type Task = KnownTask | GenericTask;
 /** Parameters of a builder: the task without its `type`. */
 export type TaskParams<T extends KnownTask> = Omit<T, 'type'>;
 
-const RECAPTCHA_SITEKEY = /^6L[0-9A-Za-z_-]{38}$/;
-const ARKOSE_PUBLIC_KEY = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const MAX_FIELD_LENGTH = 16_384;
 
 function fail(field: string, message: string): never {
@@ -200,30 +163,14 @@ function checkHttpURL(task: Record<string, unknown>, field: string, type: string
   }
 }
 
-function checkWebsiteKey(task: Record<string, unknown>, type: string, family: TaskFamily): void {
+function checkWebsiteKey(task: Record<string, unknown>, type: KnownTaskType): void {
+  const rule = vendorOfTaskType(type).websiteKey;
   const key = task.websiteKey;
   if (key === undefined || key === null || key === '') {
-    fail(
-      'websiteKey',
-      `${type}: websiteKey is required: pass the ${family === 'funcaptcha' ? 'Arkose public key' : 'reCAPTCHA sitekey'}.`,
-    );
+    fail('websiteKey', `${type}: websiteKey is required: pass the ${rule.name}.`);
   }
   if (typeof key !== 'string') fail('websiteKey', `${type}: websiteKey must be a string, got ${describeValue(key)}.`);
-  if (family === 'funcaptcha') {
-    if (!ARKOSE_PUBLIC_KEY.test(key)) {
-      fail(
-        'websiteKey',
-        `${type}: websiteKey must be an Arkose public key, an upper-case UUID such as ` +
-          `B7D8911C-5CC8-A9A3-35B0-554ACEE604DA (got ${describeValue(key)}). Read it from the pk= / data-pkey value.`,
-      );
-    }
-  } else if (!RECAPTCHA_SITEKEY.test(key)) {
-    fail(
-      'websiteKey',
-      `${type}: websiteKey does not look like a reCAPTCHA sitekey (40 characters starting with "6L", got ` +
-        `${describeValue(key)}). Read it from data-sitekey or the anchor URL's k= parameter.`,
-    );
-  }
+  if (!rule.shape.test(key)) fail('websiteKey', `${type}: websiteKey ${rule.mismatch(describeValue(key))}`);
 }
 
 /**
@@ -257,7 +204,7 @@ export function validateTask(task: unknown, options: { allowUnknownTypes?: boole
   }
   const family = taskFamilyOf(known)!;
   checkHttpURL(record, 'websiteURL', known, true);
-  checkWebsiteKey(record, known, family);
+  checkWebsiteKey(record, known);
   for (const field of ['proxy', 'websiteTitle']) optionalString(record, field, known);
   optionalBoolean(record, 'isInvisible', known);
   if (takesS(known)) {

@@ -10,20 +10,11 @@ import {
   newWidget,
   type RecaptchaWidgetEvidence,
 } from '../inpage/lib/evidence.js';
+import type { DetectedCaptcha, NetworkEvidence as NetworkFinding, TaskTypeOptions } from '../model/captcha.js';
+import { DEFAULT_API as DEFAULT_ARKOSE_API } from '../vendors/arkose/patterns.js';
+import { buildTask } from '../vendors/registry.js';
 import { recordFound } from './found.js';
 import type { FrameNode } from './frames.js';
-import { buildTask, DEFAULT_ARKOSE_API, type TaskTypeOptions } from './task.js';
-import type { DetectedCaptcha } from './types.js';
-
-/** A value seen on the network (document/XHR/fetch bodies, anchor requests) by the early hook's watcher. */
-export interface NetworkFinding {
-  sitekey?: string;
-  s?: string;
-  action?: string;
-  url: string;
-  frameURL?: string;
-  at: number;
-}
 
 /** A frame whose document was scanned (not a vendor frame). */
 export interface ScannedFrame {

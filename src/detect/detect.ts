@@ -11,10 +11,11 @@ import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/i
 import { mainScanSource } from '../inpage/generated/main-scan.js';
 import { type DomScan, emptyMainScan, type FrameScan } from '../inpage/lib/evidence.js';
 import type { MainScan } from '../inpage/main-scan.js';
-import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
+import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
+import { classify, type ScannedFrame } from './classify.js';
 import { collectFrames, type FrameNode } from './frames.js';
 import { mergeScans } from './merge.js';
-import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
+import type { DetectExplanation, DetectOptions, DetectResult, FrameReport } from './types.js';
 
 const log = createDebug('ezcaptcha:detect');
 
@@ -305,7 +306,7 @@ const LOAD_EVENT_EXPRESSION = `new Promise((resolve) => {
 })`;
 
 /** What the early hook's response watcher saw (`s` in document/JSON bodies, anchor URLs); [] when not attached. */
-async function networkFindings(page: DriverPage): Promise<NetworkFinding[]> {
+async function networkFindings(page: DriverPage): Promise<NetworkEvidence[]> {
   if (!isAttached(page)) return [];
   try {
     await settleNetworkFindings(page, NETWORK_SETTLE_MS);

@@ -4,7 +4,7 @@
  * still holds the token it injected: a page that resets its widget, or an expiry, empties it).
  */
 import type { DriverFrame } from '../drivers/types.js';
-import type { DetectedCaptcha } from './types.js';
+import type { DetectedCaptcha } from '../model/captcha.js';
 
 export interface HeldResponse {
   /** `fingerprint()` of the widget's response field (reCAPTCHA textarea, Arkose `fc-token`); '' when empty. */

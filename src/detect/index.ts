@@ -1,14 +1,13 @@
 /** Detection: `detect(page)` and its result types. */
-export type { NetworkFinding } from './classify.js';
-export { detect } from './detect.js';
-export { buildTask, chooseTaskType, DEFAULT_ARKOSE_API, type TaskTypeInput, type TaskTypeOptions } from './task.js';
+
 export type {
-  DetectExplanation,
   DetectedCaptcha,
   DetectedTask,
-  DetectOptions,
-  DetectReason,
-  DetectResult,
-  FrameReport,
-  TaskType,
-} from './types.js';
+  KnownTaskType as TaskType, // moved: re-export until the solver branch is merged
+  NetworkFinding,
+  TaskTypeInput,
+  TaskTypeOptions,
+} from '../model/captcha.js';
+export { buildTask, chooseTaskType } from '../vendors/registry.js';
+export { detect } from './detect.js';
+export type { DetectExplanation, DetectOptions, DetectReason, DetectResult, FrameReport } from './types.js';

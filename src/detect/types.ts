@@ -1,52 +1,5 @@
-/** Public result types of detection (issue #4 contract: keep these names). */
-import type { DetectedTask, TaskType } from './task.js';
-
-export interface DetectedCaptcha {
-  /** Stable within the page: frame path + vendor + widget (widget id, else anchor id, else key). */
-  id: string;
-  vendor: 'recaptcha' | 'funcaptcha';
-  /** score = reCAPTCHA v3. */
-  kind: 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
-  enterprise: boolean;
-  /** reCAPTCHA site key, or Arkose public key. */
-  sitekey: string;
-  /** URL of the document that renders the widget (the frame, not the top page). */
-  websiteURL: string;
-  /** v3 / Enterprise action when known. */
-  action?: string;
-  /** The `s` (data-s) value when the widget has one. */
-  s?: string;
-  /** Name (or short description, e.g. "anonymous function") of the page callback. */
-  callback?: string;
-  /** grecaptcha widget id (0, 1, … or 100000+). */
-  widgetId?: number;
-  /** www.google.com, www.recaptcha.net, or the Arkose host. */
-  apiDomain?: string;
-  /** URL of the frame the widget was found in. */
-  frameURL: string;
-  /**
-   * Index path through `childFrames()` from the page's main frame to that frame: `[]` = main frame, `[1, 0]` = first
-   * child of the main frame's second child. Follow it with `page.mainFrame().childFrames()[i]…`.
-   */
-  framePath: number[];
-  /** The exact createTask task. */
-  task: {
-    type: TaskType;
-    websiteURL: string;
-    websiteKey: string;
-    isInvisible?: boolean;
-    pageAction?: string;
-    s?: string;
-    data?: string;
-    funcaptchaApiJSSubdomain?: string;
-  };
-  /** The widget already holds a response token (solved, possibly expired). Absent when not. */
-  solved?: boolean;
-  /** Why a field is missing or a guess was made. */
-  diagnostics?: string[];
-}
-
-export type { DetectedTask, TaskType };
+/** Detection's own public types: its options and its explanation of a result. */
+import type { DetectedCaptcha } from '../model/captcha.js';
 
 export interface DetectOptions {
   /** How long (ms) to wait for at least one captcha to appear. Default 0: scan once the documents are ready. */

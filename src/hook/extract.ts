@@ -3,17 +3,10 @@
  * network watcher sees: anchor request URLs, HTML document bodies and JSON bodies. Input is untrusted page data:
  * everything is size-capped and parse errors yield nothing.
  */
+import { MAX_BODY_CHARS, type NetworkValue } from '../model/captcha.js';
 
-export interface ExtractedValue {
-  sitekey?: string;
-  s?: string;
-  action?: string;
-  /** Where in the response the value was read. */
-  source: 'anchor-url' | 'reload-body' | 'html' | 'json';
-}
+export { MAX_BODY_CHARS };
 
-/** Bodies larger than this are not read (the watcher also skips them by Content-Length). */
-export const MAX_BODY_CHARS = 2 * 1024 * 1024;
 const MAX_VALUE_CHARS = 8192;
 const MAX_FINDINGS_PER_BODY = 50;
 const MAX_JSON_NODES = 100_000;
@@ -38,7 +31,7 @@ function valid(value: unknown, shape: RegExp): string | undefined {
 }
 
 /** `k`, `s` and `sa` of a reCAPTCHA anchor URL (api2 or enterprise, any host); undefined for other URLs. */
-export function extractFromAnchorURL(url: string): ExtractedValue | undefined {
+export function extractFromAnchorURL(url: string): NetworkValue | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -50,7 +43,7 @@ export function extractFromAnchorURL(url: string): ExtractedValue | undefined {
   const s = valid(q.get('s'), S_SHAPE);
   const action = valid(q.get('sa'), ACTION_SHAPE);
   if (s === undefined && action === undefined) return undefined;
-  const result: ExtractedValue = { source: 'anchor-url' };
+  const result: NetworkValue = { source: 'anchor-url' };
   const sitekey = valid(q.get('k'), SITEKEY_LOOSE);
   if (sitekey !== undefined) result.sitekey = sitekey;
   if (s !== undefined) result.s = s;
@@ -62,7 +55,7 @@ export function extractFromAnchorURL(url: string): ExtractedValue | undefined {
  * The v3 / invisible token request `POST …/(api2|enterprise)/reload?k=<key>`: its form body carries the action as
  * `sa` (and `k` again). Undefined for other URLs or bodies without an action.
  */
-export function extractFromReloadRequest(url: string, body: string | undefined): ExtractedValue | undefined {
+export function extractFromReloadRequest(url: string, body: string | undefined): NetworkValue | undefined {
   if (body === undefined || body.length > MAX_FORM_CHARS) return undefined;
   let parsed: URL;
   try {
@@ -74,7 +67,7 @@ export function extractFromReloadRequest(url: string, body: string | undefined):
   const form = new URLSearchParams(body);
   const action = valid(form.get('sa'), ACTION_SHAPE);
   if (action === undefined) return undefined;
-  const result: ExtractedValue = { action, source: 'reload-body' };
+  const result: NetworkValue = { action, source: 'reload-body' };
   const sitekey = valid(parsed.searchParams.get('k') ?? form.get('k'), SITEKEY_LOOSE);
   if (sitekey !== undefined) result.sitekey = sitekey;
   return result;
@@ -114,9 +107,9 @@ function attributesOf(tag: string): Map<string, string> {
 }
 
 /** `data-s` attributes (with the `data-sitekey` and `data-action` of the same element) and JSON script blocks. */
-export function extractFromHTML(html: string): ExtractedValue[] {
+export function extractFromHTML(html: string): NetworkValue[] {
   if (html.length > MAX_BODY_CHARS) return [];
-  const found: ExtractedValue[] = [];
+  const found: NetworkValue[] = [];
   if (html.includes('data-s')) {
     for (const match of html.matchAll(TAG)) {
       const tag = match[0];
@@ -124,7 +117,7 @@ export function extractFromHTML(html: string): ExtractedValue[] {
       const attributes = attributesOf(tag);
       const s = valid(attributes.get('data-s'), S_SHAPE);
       if (s === undefined) continue;
-      const value: ExtractedValue = { s, source: 'html' };
+      const value: NetworkValue = { s, source: 'html' };
       const sitekey = valid(attributes.get('data-sitekey'), SITEKEY_LOOSE);
       if (sitekey !== undefined) value.sitekey = sitekey;
       const action = valid(attributes.get('data-action'), ACTION_SHAPE);
@@ -166,7 +159,7 @@ function firstValid(object: Record<string, unknown>, keys: readonly string[], sh
  * Objects at any depth holding an `s` next to a sitekey (in the same object, or failing that in the nearest
  * enclosing object that has one). Accepts Google's `)]}'` anti-JSON prefix.
  */
-export function extractFromJSON(text: string): ExtractedValue[] {
+export function extractFromJSON(text: string): NetworkValue[] {
   if (text.length > MAX_BODY_CHARS) return [];
   const body = text.replace(/^\s*\)\]\}'[^\n]*\n?/, '').trim();
   if (!body.startsWith('{') && !body.startsWith('[')) return [];
@@ -176,7 +169,7 @@ export function extractFromJSON(text: string): ExtractedValue[] {
   } catch {
     return [];
   }
-  const found: ExtractedValue[] = [];
+  const found: NetworkValue[] = [];
   let nodes = 0;
   // Iterative walk; `sitekeys` is the chain of sitekeys seen in enclosing objects.
   const stack: Array<{ value: unknown; depth: number; inherited: string | undefined }> = [
@@ -194,7 +187,7 @@ export function extractFromJSON(text: string): ExtractedValue[] {
     const own = sitekeyIn(object);
     const s = firstValid(object, S_KEYS, S_SHAPE);
     if (s !== undefined && (own ?? inherited) !== undefined) {
-      const result: ExtractedValue = { sitekey: own ?? inherited, s, source: 'json' };
+      const result: NetworkValue = { sitekey: own ?? inherited, s, source: 'json' };
       const action = firstValid(object, ACTION_KEYS, ACTION_SHAPE);
       if (action !== undefined) result.action = action;
       found.push(result);

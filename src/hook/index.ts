@@ -9,11 +9,14 @@ import { toDriverPage } from '../drivers/index.js';
 import { inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { hookSource } from '../inpage/generated/hook.js';
-import { type NetworkFinding, NetworkWatcher } from './network.js';
+import type { NetworkFinding } from '../model/captcha.js';
+import { HOOK_SYMBOL, type HookSnapshot } from '../model/inpage.js';
+import { NetworkWatcher } from './network.js';
 
 export type { AttachTargetKind } from '../drivers/hook.js';
 export { UnsupportedAttachTargetError } from '../drivers/hook.js';
-export type { NetworkFinding } from './network.js';
+export type { NetworkFinding } from '../model/captcha.js';
+export type { DescribedValue, HookSnapshot } from '../model/inpage.js';
 
 const log = createDebug('ezcaptcha:hook');
 
@@ -29,9 +32,6 @@ export class AttachPageClosedError extends Error {
   }
 }
 
-/** `Symbol.for(HOOK_SYMBOL)` is the key of the in-page records in each frame's main world. */
-export const HOOK_SYMBOL = 'ezcaptcha.hook';
-
 /** The init script: installs the in-page hook once per document (a second run changes nothing). */
 export const HOOK_INIT_SCRIPT = inpageCall(hookSource, 'install');
 
@@ -40,45 +40,8 @@ export const HOOK_INIT_SCRIPT = inpageCall(hookSource, 'install');
  * the bundle again, so a page that redefined JSON, Array or Function built-ins after load cannot break the read.
  */
 const READ_EXPRESSION =
-  "(() => { try { const s = globalThis[Symbol.for('ezcaptcha.hook')]; " +
+  `(() => { try { const s = globalThis[Symbol.for(${JSON.stringify(HOOK_SYMBOL)})]; ` +
   "return s && typeof s.snapshot === 'function' ? s.snapshot() : null; } catch (e) { return null; } })()";
-
-/** A function or element value in a snapshot. */
-export type DescribedValue = { type: 'function'; name: string } | { type: 'element'; tag: string; id?: string };
-
-/** JSON-safe view of one frame's records (functions and elements are described, not returned). */
-export interface HookSnapshot {
-  v: 1;
-  renders: Array<{
-    enterprise: boolean;
-    containerId?: string;
-    container?: DescribedValue;
-    /** sitekey, size, callback (string name or described function), 'expired-callback', s, action, badge, ... */
-    params: Record<string, unknown>;
-    widgetId?: number;
-    at: number;
-  }>;
-  executes: Array<{
-    enterprise: boolean;
-    sitekey?: string;
-    widgetId?: number;
-    action?: string;
-    at: number;
-    /** True when execute() returned a promise the solver can still resolve through the hook. */
-    promise: boolean;
-    settled?: 'page' | 'solver' | 'rejected';
-  }>;
-  arkose: Array<{
-    publicKey?: string;
-    surl?: string;
-    selector?: string;
-    data?: unknown;
-    onCompleted?: DescribedValue;
-    at: number;
-  }>;
-  /** Tokens queued by the solver for later execute() calls and not used yet. */
-  tokens: number;
-}
 
 class PageHook {
   readonly watcher: NetworkWatcher;

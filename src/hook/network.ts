@@ -7,8 +7,8 @@
 import createDebug from 'debug';
 import { onPostRequest } from '../drivers/hook.js';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
+import type { NetworkFinding, NetworkValue } from '../model/captcha.js';
 import {
-  type ExtractedValue,
   extractFromAnchorURL,
   extractFromHTML,
   extractFromJSON,
@@ -17,24 +17,6 @@ import {
 } from './extract.js';
 
 const log = createDebug('ezcaptcha:hook:network');
-
-export interface NetworkFinding {
-  sitekey?: string;
-  s?: string;
-  action?: string;
-  /** URL of the response the value was read from. */
-  url: string;
-  /**
-   * URL of the document the value belongs to: the document itself for document responses, the requesting frame for
-   * XHR/fetch, and for anchor URLs and `/reload` requests the frame that hosts the widget (the anchor frame's
-   * parent; the anchor URL itself while that frame is not known).
-   */
-  frameURL?: string;
-  /** Where in the response it was found. */
-  source: ExtractedValue['source'];
-  /** Date.now() when the response arrived. */
-  at: number;
-}
 
 /** Findings kept per page (oldest dropped first). */
 export const MAX_FINDINGS = 100;
@@ -166,7 +148,7 @@ export class NetworkWatcher {
     this.#pending.add(tracked);
   }
 
-  #add(values: ExtractedValue[], where: { url: string; frameURL: string | undefined; at: number }): void {
+  #add(values: NetworkValue[], where: { url: string; frameURL: string | undefined; at: number }): void {
     for (const value of values) {
       const finding: NetworkFinding = { ...value, url: where.url, at: where.at };
       if (where.frameURL !== undefined) finding.frameURL = where.frameURL;

@@ -3,43 +3,9 @@
  * of the page's JavaScript), with JSON input only: finds the widget's response elements, writes the token there and
  * reads it back. What page JavaScript must be told (getResponse, callbacks, execute() promises) is main-inject.ts.
  */
+import type { InjectOutcome, InjectRequest } from '../model/inpage.js';
 
-export interface InjectRequest {
-  vendor: 'recaptcha' | 'funcaptcha';
-  kind: 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
-  enterprise: boolean;
-  sitekey: string;
-  token: string;
-  widgetId?: number;
-  action?: string;
-  /** Extra CSS selectors of hidden inputs the site reads the token from. */
-  responseSelectors?: string[];
-  /** `performance.timeOrigin` of the document seen at detection; injection is refused in any other document. */
-  documentId?: number;
-  /** Milliseconds to wait for a promise returned by the callback. */
-  callbackTimeout?: number;
-}
-
-/** `navigated`: the document is not the one that showed the captcha; `invalid-selector`: a responseSelector. */
-export type InjectFailure = 'navigated' | 'invalid-selector';
-
-export type CallbackOutcome = 'called' | 'none' | 'not-found' | 'failed' | 'timeout';
-
-export interface InjectOutcome {
-  ok: boolean;
-  /** Why nothing (or not everything) was injected, in words; `failure` names the same case for code. */
-  reason?: string;
-  failure?: InjectFailure;
-  /** Name of the callback reference when it must be resolved by the caller (a `let`/`const` binding). */
-  unresolvedCallback?: string;
-  responseElements: number;
-  getResponsePatched: boolean;
-  callback: CallbackOutcome;
-  callbackError?: string;
-  executeResolved: number;
-  /** What the widget reports after injection. */
-  verified: boolean;
-}
+export type { CallbackOutcome, InjectOutcome, InjectRequest } from '../model/inpage.js'; // moved: re-export until the solver branch is merged
 
 /** Every `selector` match in the document and its open shadow roots. */
 function queryAll(selector: string): Element[] {

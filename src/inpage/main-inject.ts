@@ -2,7 +2,8 @@
  * Main-world injection: tells the page's JavaScript about a token the isolated injector (inject.ts) already wrote into
  * the response elements: `getResponse`, `execute()` promises the early hook holds, callbacks, Arkose onCompleted.
  */
-import { type CallbackOutcome, type InjectOutcome, type InjectRequest, startOutcome } from './inject.js';
+import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../model/inpage.js';
+import { startOutcome } from './inject.js';
 import {
   type AnyObject,
   B,

@@ -4,6 +4,7 @@
  * (scan.ts) reads the DOM at the same time; Node merges the two (src/detect/merge.ts). Pure read: no writes, no page functions, no getters.
  */
 
+import type { ExecuteCall } from '../model/inpage.js';
 import { emptyMainScan, fingerprint } from './lib/evidence.js';
 import {
   B,
@@ -52,14 +53,6 @@ export interface MainRender {
   params: MainParams;
 }
 
-export interface MainExecute {
-  enterprise: boolean;
-  sitekey?: string;
-  widgetId?: number;
-  action?: string;
-  at: number;
-}
-
 export interface MainArkose {
   publicKey?: string;
   surl?: string;
@@ -82,7 +75,7 @@ export interface MainScan {
   renderModes: string[];
   clients: MainClient[];
   renders: MainRender[];
-  executes: MainExecute[];
+  executes: ExecuteCall[];
   arkose: MainArkose[];
   /** Tokens our getResponse patch reports, by widget id ('default' for a call without one), as fingerprints. */
   injected: Array<{ widget: string; response: string }>;
@@ -203,7 +196,7 @@ export function scanMain(options: { maxDepth?: number } = {}): string {
     scan.renders[scan.renders.length] = render;
   }
   for (const record of list(store, 'executes')) {
-    const execute: MainExecute = { enterprise: own(record, 'enterprise') === true, at: 0 };
+    const execute: ExecuteCall = { enterprise: own(record, 'enterprise') === true, at: 0 };
     const at = own(record, 'at');
     if (typeof at === 'number') execute.at = at;
     const sitekey = cap(own(record, 'sitekey'), 200);

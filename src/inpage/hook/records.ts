@@ -1,4 +1,5 @@
 /** The hook's records (what `globalThis[Symbol.for('ezcaptcha.hook')]` holds) and the shared function types. */
+import type { ExecuteCall, ExecuteSettled } from '../../model/inpage.js';
 
 export type Fn = (...args: unknown[]) => unknown;
 export type AnyObject = Record<PropertyKey, unknown>;
@@ -18,19 +19,14 @@ export interface RenderRecord {
 }
 
 /** One `execute(...)` call. */
-export interface ExecuteRecord {
-  enterprise: boolean;
-  sitekey?: string;
-  widgetId?: number;
-  action?: string;
-  at: number;
+export interface ExecuteRecord extends ExecuteCall {
   /**
    * Present when `execute` returned a promise. The page received our promise instead of the original one; it
    * settles with whichever comes first: the original result (`settled: 'page'` / `'rejected'`) or the token passed
    * to `resolve(token)` (`settled: 'solver'`). Returns true when the page's promise was still pending.
    */
   resolve?: (token: string) => boolean;
-  settled?: 'page' | 'solver' | 'rejected';
+  settled?: ExecuteSettled;
 }
 
 /** One Arkose enforcement object (updated on every setConfig) or legacy constructor call. */

@@ -3,6 +3,7 @@
  * (`DomScan`, elements named by path), what the merge of it with the main-world scan gives (`FrameScan`), and the
  * empty values of each. Types and plain constructors only, so every bundle can import it.
  */
+import type { ExecuteCall } from '../../model/inpage.js';
 import type { MainScan } from '../main-scan.js';
 
 export interface RecaptchaLoader {
@@ -84,14 +85,6 @@ export interface ArkoseWidgetEvidence {
   response?: string;
 }
 
-export interface HookExecute {
-  enterprise: boolean;
-  sitekey?: string;
-  widgetId?: number;
-  action?: string;
-  at: number;
-}
-
 export interface FrameScan {
   url: string;
   readyState: string;
@@ -112,7 +105,7 @@ export interface FrameScan {
       clientCount: number;
     };
     widgets: RecaptchaWidgetEvidence[];
-    executes: HookExecute[];
+    executes: ExecuteCall[];
     /** `execute(key, {action: '…'})` found in inline scripts (fallback when the hook is absent). */
     inlineActions: Array<{ sitekey?: string; action: string }>;
   };
