@@ -12,8 +12,10 @@ import { mainScanSource } from '../inpage/generated/main-scan.js';
 import { type DomScan, emptyMainScan, type FrameScan } from '../inpage/lib/evidence.js';
 import type { MainScan } from '../inpage/main-scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
+import { HOOK_SYMBOL } from '../model/inpage.js';
+import { PAGE_GLOBALS, vendors } from '../vendors/registry.js';
 import { classify, type ScannedFrame } from './classify.js';
-import { collectFrames, type FrameNode } from './frames.js';
+import { collectFrames, comparePaths, type FrameNode } from './frames.js';
 import { mergeScans } from './merge.js';
 import type { DetectExplanation, DetectOptions, DetectResult, FrameReport } from './types.js';
 
@@ -58,17 +60,8 @@ function errorText(error: unknown): string {
 }
 
 function describeSignals(scan: FrameScan): string[] {
-  const out: string[] = [];
-  for (const l of scan.recaptcha.loaders) {
-    out.push(`reCAPTCHA loader ${l.host}${new URL(l.src).pathname}${l.render ? ` (render=${l.render})` : ''}`);
-  }
-  const g = scan.recaptcha.globals;
-  if (g.cfg) out.push(`___grecaptcha_cfg with ${g.clientCount} client(s)`);
-  else if (g.grecaptcha) out.push('grecaptcha global without ___grecaptcha_cfg');
-  if (scan.recaptcha.widgets.length > 0) out.push(`${scan.recaptcha.widgets.length} reCAPTCHA widget(s)`);
-  for (const l of scan.arkose.loaders) out.push(`Arkose loader ${l.src}`);
-  if (scan.arkose.widgets.length > 0) out.push(`${scan.arkose.widgets.length} Arkose widget(s)`);
-  out.push(...scan.arkose.keyless, ...scan.notes);
+  const out = vendors.flatMap((vendor) => vendor.describe(scan[vendor.key]));
+  out.push(...scan.notes);
   out.push(scan.hook ? 'early hook present' : 'early hook absent');
   return out;
 }
@@ -77,8 +70,12 @@ function describeSignals(scan: FrameScan): string[] {
 const NO_CAPTCHA_JS = '-';
 
 /** The check made of syntax only (`in`, no builtin the page could replace): does this frame hold captcha JavaScript? */
-const HAS_CAPTCHA_JS = `(Symbol.for('ezcaptcha.hook') in globalThis || '___grecaptcha_cfg' in globalThis ||
-  'grecaptcha' in globalThis || '__google_recaptcha_client' in globalThis || '__recaptcha_api' in globalThis)`;
+const HAS_CAPTCHA_JS = `(${[
+  `Symbol.for(${JSON.stringify(HOOK_SYMBOL)})`,
+  ...PAGE_GLOBALS.map((name) => JSON.stringify(name)),
+]
+  .map((key) => `${key} in globalThis`)
+  .join(' || ')})`;
 
 /**
  * The main-world scan behind that check: most frames hold no captcha JavaScript, and there the bundle sits in a
@@ -180,23 +177,12 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
   return result;
 }
 
-function comparePaths(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
-
 function explain(round: RoundResult | undefined, found: number, rounds: number, started: number): DetectExplanation {
   const frames = round?.reports ?? [];
   const elapsedMs = Date.now() - started;
   const base = { frames, rounds, elapsedMs };
   if (found > 0) return { reason: 'found', message: `found ${found} captcha(s) in ${frames.length} frame(s)`, ...base };
-  const scripted = (round?.scanned ?? []).filter(
-    (s) =>
-      s.scan.recaptcha.loaders.length > 0 ||
-      s.scan.recaptcha.globals.cfg ||
-      s.scan.recaptcha.globals.grecaptcha ||
-      s.scan.arkose.loaders.length > 0,
-  );
+  const scripted = (round?.scanned ?? []).filter((s) => vendors.some((vendor) => vendor.hasScript(s.scan[vendor.key])));
   const unreadable = frames.filter((f) => f.status === 'unreadable');
   const parts: string[] = [];
   let reason: DetectExplanation['reason'];
@@ -210,7 +196,8 @@ function explain(round: RoundResult | undefined, found: number, rounds: number, 
     reason = 'frame-unreadable';
   } else {
     reason = 'no-captcha-script';
-    parts.push(`no reCAPTCHA or Arkose script, global, element or frame in ${frames.length} frame(s)`);
+    const names = vendors.map((vendor) => vendor.label).join(' or ');
+    parts.push(`no ${names} script, global, element or frame in ${frames.length} frame(s)`);
   }
   if (unreadable.length > 0) {
     parts.push(`could not read ${unreadable.map((f) => `${f.url} (${f.error})`).join(', ')}`);

@@ -1,8 +1,12 @@
 /** The frame tree as detection sees it: paths from the main frame and which frames belong to a captcha vendor. */
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
+import { vendorFrameKind } from '../vendors/registry.js';
 
-/** `inside-vendor`: any frame nested in a vendor frame (e.g. Arkose's game-core frame while still about:blank). */
-export type VendorFrameKind = 'recaptcha-anchor' | 'recaptcha-bframe' | 'recaptcha-other' | 'arkose' | 'inside-vendor';
+/**
+ * The kind of a vendor's own frame (`recaptcha-anchor`, `arkose`, …, see VendorModule.frameKind), or `inside-vendor`
+ * for any frame nested in one (e.g. Arkose's game-core frame while still about:blank).
+ */
+export type VendorFrameKind = string;
 
 export interface FrameNode {
   frame: DriverFrame;
@@ -14,30 +18,10 @@ export interface FrameNode {
   vendor?: VendorFrameKind;
 }
 
-const UUID = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
-
-/** Google's and Arkose's own frames: they carry signals in their URL but never own a widget. */
-export function vendorFrameKind(url: string): VendorFrameKind | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const path = parsed.pathname;
-  if (/\/recaptcha\/(api2|enterprise)\/anchor\/?$/.test(path)) return 'recaptcha-anchor';
-  if (/\/recaptcha\/(api2|enterprise)\/bframe\/?$/.test(path)) return 'recaptcha-bframe';
-  if (/\/recaptcha\/(api2|enterprise)\//.test(path)) return 'recaptcha-other';
-  if (
-    /\/v2\/[0-9A-F-]{36}\/(?!api\.js)/i.test(path) ||
-    /^\/fc\/(gc|assets|api\/nojs)\b/.test(path) ||
-    /^\/cdn\/fc\//.test(path) ||
-    (UUID.test(path) && /\/(lightbox|enforcement)[^/]*\.html$/.test(path)) ||
-    /(^|\.)(arkoselabs\.com|funcaptcha\.com)$/.test(parsed.hostname)
-  ) {
-    return 'arkose';
-  }
-  return undefined;
+/** Document order of two frame (or element) paths. */
+export function comparePaths(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 /** The path of `frame` from the page's main frame, or undefined when it is no longer in the tree. */
@@ -70,7 +54,7 @@ export function collectFrames(page: DriverPage, root: DriverFrame): FrameNode[] 
     if (depth > 32 || safe(() => frame.isDetached(), true)) return;
     const url = safe(() => frame.url(), '');
     const node: FrameNode = { frame, path, url, name: safe(() => frame.name(), ''), ...(parent ? { parent } : {}) };
-    // The root a caller asked about is never treated as a vendor frame (e.g. a demo page on arkoselabs.com).
+    // The root a caller asked about is never treated as a vendor frame (e.g. a demo page on a vendor's own site).
     const vendor = parent ? (vendorFrameKind(url) ?? (parent.vendor ? 'inside-vendor' : undefined)) : undefined;
     if (vendor) node.vendor = vendor;
     out.push(node);

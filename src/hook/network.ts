@@ -1,20 +1,14 @@
 /**
- * Passive response watcher: reads document, XHR and fetch responses of a page and all its frames (and the reCAPTCHA
- * anchor request URLs) for `s` values and the sitekey/action they belong to, so `s` is known even after the DOM no
- * longer holds it (the Google /sorry/ page), plus the `sa=` action of v3 `/reload` requests. Observation only: no
- * request interception.
+ * Passive network watcher: hands the URLs the page loads, its POST requests and its document, XHR and fetch bodies
+ * (of the page and all its frames) to each vendor's network reader, and keeps what they find: for reCAPTCHA the `s`
+ * values and the sitekey/action they belong to, so `s` is known even after the DOM no longer holds it (the Google
+ * /sorry/ page), and the action of v3 token requests. Observation only: no request interception.
  */
 import createDebug from 'debug';
 import { onPostRequest } from '../drivers/hook.js';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
-import type { NetworkFinding, NetworkValue } from '../model/captcha.js';
-import {
-  extractFromAnchorURL,
-  extractFromHTML,
-  extractFromJSON,
-  extractFromReloadRequest,
-  MAX_BODY_CHARS,
-} from './extract.js';
+import { MAX_BODY_CHARS, type NetworkFinding, type NetworkValue } from '../model/captcha.js';
+import { NETWORK_READERS } from '../vendors/registry.js';
 
 const log = createDebug('ezcaptcha:hook:network');
 
@@ -29,6 +23,10 @@ function withoutHash(url: string | undefined): string | undefined {
   return hash === -1 ? url : url.slice(0, hash);
 }
 
+function present<T>(values: ReadonlyArray<T | undefined>): T[] {
+  return values.filter((value): value is T => value !== undefined);
+}
+
 function header(response: DriverResponse, name: string): string | undefined {
   const headers = response.headers ?? {};
   return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
@@ -38,6 +36,8 @@ function header(response: DriverResponse, name: string): string | undefined {
 export class NetworkWatcher {
   readonly #page: DriverPage;
   readonly #findings: NetworkFinding[] = [];
+  /** Findings read from a vendor frame's own URL (reported under the frame that hosts the widget). */
+  readonly #fromURL = new WeakSet<NetworkFinding>();
   readonly #pending = new Set<Promise<void>>();
   readonly #stop: () => void;
   readonly #stopRequests: () => void;
@@ -55,8 +55,11 @@ export class NetworkWatcher {
     });
     // v3 / invisible token requests carry the action in their form body (`sa=`).
     this.#stopRequests = onPostRequest(page.raw, ({ url, body, frameURL, parentFrameURL }) => {
-      const value = this.#closed ? undefined : extractFromReloadRequest(url, body);
-      if (value) this.#add([value], { url, frameURL: withoutHash(parentFrameURL ?? frameURL), at: Date.now() });
+      if (this.#closed) return;
+      const values = present(NETWORK_READERS.map((reader) => reader.fromPost(url, body)));
+      if (values.length > 0) {
+        this.#add(values, { url, frameURL: withoutHash(parentFrameURL ?? frameURL), at: Date.now() });
+      }
     });
     this.#stopClose = page.onClose(() => this.close());
   }
@@ -66,9 +69,9 @@ export class NetworkWatcher {
     let hosts: Map<string, string> | undefined;
     return this.#findings.map((finding) => {
       const copy = { ...finding };
-      if (finding.source === 'anchor-url') {
-        // Stored under the anchor URL (so its own reload replaces it); reported under the frame hosting the widget.
-        hosts ??= this.#anchorHosts();
+      if (this.#fromURL.has(finding)) {
+        // Stored under the vendor frame's URL (so its own reload replaces it); reported under the frame hosting it.
+        hosts ??= this.#parentURLs();
         const host = hosts.get(finding.url);
         if (host) copy.frameURL = host;
       }
@@ -77,7 +80,7 @@ export class NetworkWatcher {
   }
 
   /** Frame URL -> its parent frame's URL, for the frames that exist now. */
-  #anchorHosts(): Map<string, string> {
+  #parentURLs(): Map<string, string> {
     const hosts = new Map<string, string>();
     try {
       for (const frame of this.#page.frames()) {
@@ -123,9 +126,9 @@ export class NetworkWatcher {
     const at = Date.now();
     const { resourceType, url } = response;
     if (resourceType === 'document') this.#forgetDocument(response.frameURL, url);
-    const anchor = extractFromAnchorURL(url);
-    if (anchor) this.#add([anchor], { url, frameURL: withoutHash(url), at });
-    if (anchor || !BODY_TYPES.has(resourceType)) return;
+    const fromURL = present(NETWORK_READERS.map((reader) => reader.fromURL(url)));
+    if (fromURL.length > 0) this.#add(fromURL, { url, frameURL: withoutHash(url), at, fromURL: true });
+    if (fromURL.length > 0 || !BODY_TYPES.has(resourceType)) return;
     if (response.status < 200 || response.status >= 300 || response.status === 204) return;
     const contentType = header(response, 'content-type') ?? '';
     if (SKIP_CONTENT.test(contentType)) return;
@@ -137,7 +140,7 @@ export class NetworkWatcher {
       .then((text) => {
         if (this.#closed || text.length > MAX_BODY_CHARS) return;
         const html = /html|xml/i.test(contentType) || /^\s*</.test(text);
-        const values = html ? extractFromHTML(text) : extractFromJSON(text);
+        const values = NETWORK_READERS.flatMap((reader) => reader.fromBody(text, html));
         if (values.length > 0) this.#add(values, { url, frameURL, at });
       })
       .catch((error: unknown) => {
@@ -148,10 +151,14 @@ export class NetworkWatcher {
     this.#pending.add(tracked);
   }
 
-  #add(values: NetworkValue[], where: { url: string; frameURL: string | undefined; at: number }): void {
+  #add(
+    values: NetworkValue[],
+    where: { url: string; frameURL: string | undefined; at: number; fromURL?: boolean },
+  ): void {
     for (const value of values) {
       const finding: NetworkFinding = { ...value, url: where.url, at: where.at };
       if (where.frameURL !== undefined) finding.frameURL = where.frameURL;
+      if (where.fromURL) this.#fromURL.add(finding);
       // Same value from the same response again (a re-read body): keep one.
       const duplicate = this.#findings.findIndex(
         (f) =>

@@ -8,6 +8,19 @@ import type { CaptchaKind, Vendor } from './captcha.js';
 /** `Symbol.for(HOOK_SYMBOL)` is the key of the early hook's records in each frame's main world. */
 export const HOOK_SYMBOL = 'ezcaptcha.hook';
 
+// ---- scans ----
+
+/** What every frame's merged evidence holds besides each vendor's part. */
+export interface FrameScanBase {
+  url: string;
+  readyState: string;
+  /** iframe/frame elements in the document (lets the caller notice frames the driver has not attached yet). */
+  iframeCount: number;
+  /** The early hook's records were present (page attached before load). */
+  hook: boolean;
+  notes: string[];
+}
+
 // ---- injection ----
 
 export interface InjectRequest {

@@ -2,10 +2,12 @@
  * The vendor registry (Node side): the pipeline (detection, the network watcher, the API client's task catalogue)
  * reaches vendors only through this list. A new vendor is a new folder plus its lines here and in src/vendors/inpage.ts.
  */
+import type { FrameScan } from '../inpage/lib/evidence.js';
 import type { DetectedTask, KnownTaskType, TaskInput, TaskTypeInput, TaskTypeOptions } from '../model/captcha.js';
+import type { FrameScanBase } from '../model/inpage.js';
 import { arkose } from './arkose/index.js';
 import { recaptcha } from './recaptcha/index.js';
-import type { VendorTasks } from './types.js';
+import type { NetworkReader, VendorModule, VendorTasks } from './types.js';
 
 /** Every vendor, in the order results list them; the first also takes task inputs no other vendor claims. */
 export const VENDORS = [recaptcha, arkose] as const;
@@ -18,6 +20,12 @@ export const TASK_PRICES: Readonly<Record<KnownTaskType, number>> = Object.freez
   ...recaptcha.prices,
   ...arkose.prices,
 });
+
+/** A vendor's key: its folder name and the key of its part of each scan. */
+export type VendorKey = (typeof VENDORS)[number]['key'];
+
+/** The registry as the pipeline iterates it, each vendor's evidence parts unknown to it. */
+export const vendors: readonly VendorModule<VendorKey>[] = VENDORS;
 
 const taskVendors: readonly VendorTasks[] = VENDORS;
 
@@ -41,3 +49,36 @@ export function chooseTaskType(captcha: TaskTypeInput, options: TaskTypeOptions 
 export function buildTask(input: TaskInput, options: TaskTypeOptions = {}): DetectedTask {
   return vendorOfInput(input).buildTask(input, options);
 }
+
+/** The vendor whose own frames have this kind (`<key>` or `<key>-<what>`, see VendorModule.frameKind). */
+export function vendorOfFrameKind(kind: string): VendorModule<VendorKey> | undefined {
+  return vendors.find((v) => kind === v.key || kind.startsWith(`${v.key}-`));
+}
+
+/** The kind of a vendor's own frame at `url` (they carry signals in their URL but never own a widget). */
+export function vendorFrameKind(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  for (const vendor of vendors) {
+    const kind = vendor.frameKind(parsed);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+/** Main-world globals whose presence means some vendor's script runs in the frame. */
+export const PAGE_GLOBALS: readonly string[] = vendors.flatMap((v) => v.pageGlobals);
+
+/** A frame's evidence with nothing found (also what classification holds for a frame it could not read). */
+export function emptyFrameScan(url: string, readyState: string): FrameScan {
+  const scan: FrameScanBase = { url, readyState, iframeCount: 0, hook: false, notes: [] };
+  for (const vendor of vendors) (scan as unknown as Record<string, unknown>)[vendor.key] = vendor.emptyFrame();
+  return scan as FrameScan;
+}
+
+/** What the network watcher asks of each vendor that reads the page's traffic. */
+export const NETWORK_READERS: readonly NetworkReader[] = vendors.flatMap((v) => (v.network ? [v.network] : []));

@@ -1,8 +1,9 @@
 /** Merging evidence across frames (pure): vendor frames feed the frame that renders the widget. */
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/detect/classify.js';
-import { type FrameNode, vendorFrameKind } from '../../src/detect/frames.js';
+import type { FrameNode } from '../../src/detect/frames.js';
 import type { DriverFrame } from '../../src/drivers/types.js';
+import { vendorFrameKind } from '../../src/vendors/registry.js';
 
 const KEY = '6LdKlZEpAAAAAAOQjzC2v_d36tWxCl6dWsozdSy9';
 const PK = '476068BF-9607-4799-B53D-966BE98E2B81';

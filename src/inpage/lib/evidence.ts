@@ -213,33 +213,6 @@ export function emptyMainScan(): MainScan {
   };
 }
 
-/** A scan with nothing found (also what Node reports for a frame it could not read). */
-export function emptyFrameScan(url: string, readyState: string): FrameScan {
-  return {
-    url,
-    readyState,
-    iframeCount: 0,
-    hook: false,
-    recaptcha: {
-      loaders: [],
-      globals: {
-        cfg: false,
-        grecaptcha: false,
-        enterpriseNamespace: false,
-        clientFlag: false,
-        cfgEnterprise: false,
-        renderModes: [],
-        clientCount: 0,
-      },
-      widgets: [],
-      executes: [],
-      inlineActions: [],
-    },
-    arkose: { loaders: [], widgets: [], keyless: [] },
-    notes: [],
-  };
-}
-
 /** A DOM scan with nothing found. */
 export function emptyDomScan(url: string, readyState: string): DomScan {
   return {

@@ -1,8 +1,15 @@
 /** The Arkose FunCaptcha vendor module (Node side): what the pipeline asks of Arkose, through src/vendors/registry.ts. */
-import type { VendorTasks } from '../types.js';
+import type { DomScan } from '../../inpage/lib/evidence.js';
+import type { MainScan } from '../../inpage/main-scan.js';
+import type { VendorModule } from '../types.js';
+import { classifyArkose, describeArkose, hasArkoseScript } from './classify.js';
+import { arkoseFrameKind, readArkoseFrames } from './frames.js';
+import { type ArkoseFrame, emptyArkoseFrame, mergeArkose } from './merge.js';
 import { buildFuncaptchaTask, FUNCAPTCHA_KEY, FUNCAPTCHA_PRICES, FUNCAPTCHA_TASK_TYPES } from './tasks.js';
 
 export const arkose = {
+  key: 'arkose',
+  label: 'Arkose',
   vendor: 'funcaptcha',
   kinds: ['funcaptcha'],
   taskTypes: FUNCAPTCHA_TASK_TYPES,
@@ -11,4 +18,13 @@ export const arkose = {
   taskFamily: () => 'funcaptcha',
   chooseTaskType: () => 'FuncaptchaTaskProxyless',
   buildTask: buildFuncaptchaTask,
-} as const satisfies VendorTasks;
+  // Its page JavaScript is read only through the early hook's records.
+  pageGlobals: [],
+  frameKind: arkoseFrameKind,
+  emptyFrame: emptyArkoseFrame,
+  merge: mergeArkose,
+  readFrames: readArkoseFrames,
+  describe: describeArkose,
+  hasScript: hasArkoseScript,
+  classify: classifyArkose,
+} as const satisfies VendorModule<'arkose', DomScan, MainScan, ArkoseFrame>;

@@ -3,20 +3,16 @@
  * network watcher sees: anchor request URLs, HTML document bodies and JSON bodies. Input is untrusted page data:
  * everything is size-capped and parse errors yield nothing.
  */
-import { MAX_BODY_CHARS, type NetworkValue } from '../model/captcha.js';
-
-export { MAX_BODY_CHARS };
+import { MAX_BODY_CHARS, type NetworkValue } from '../../model/captcha.js';
+import type { NetworkReader } from '../types.js';
+import { ANCHOR_PATH, RELOAD_PATH, SITEKEY } from './patterns.js';
 
 const MAX_VALUE_CHARS = 8192;
 const MAX_FINDINGS_PER_BODY = 50;
 const MAX_JSON_NODES = 100_000;
 const MAX_JSON_DEPTH = 64;
 
-const ANCHOR_PATH = /\/recaptcha\/(?:api2|enterprise)\/anchor$/;
-const RELOAD_PATH = /\/recaptcha\/(?:api2|enterprise)\/reload$/;
 const MAX_FORM_CHARS = 64 * 1024;
-/** reCAPTCHA site keys: 40 characters starting with 6L. */
-const SITEKEY_SHAPE = /^6L[\w-]{38}$/;
 /** Looser shape for values under a sitekey-named key. */
 const SITEKEY_LOOSE = /^[\w-]{20,100}$/;
 /** `s` values are URL-safe base64, sometimes plain base64. */
@@ -30,7 +26,7 @@ function valid(value: unknown, shape: RegExp): string | undefined {
   return typeof value === 'string' && value.length <= MAX_VALUE_CHARS && shape.test(value) ? value : undefined;
 }
 
-/** `k`, `s` and `sa` of a reCAPTCHA anchor URL (api2 or enterprise, any host); undefined for other URLs. */
+/** `k`, `s` and `sa` of a reCAPTCHA anchor URL (on any host); undefined for other URLs. */
 export function extractFromAnchorURL(url: string): NetworkValue | undefined {
   let parsed: URL;
   try {
@@ -52,7 +48,7 @@ export function extractFromAnchorURL(url: string): NetworkValue | undefined {
 }
 
 /**
- * The v3 / invisible token request `POST …/(api2|enterprise)/reload?k=<key>`: its form body carries the action as
+ * The v3 / invisible token request `POST …/reload?k=<key>`: its form body carries the action as
  * `sa` (and `k` again). Undefined for other URLs or bodies without an action.
  */
 export function extractFromReloadRequest(url: string, body: string | undefined): NetworkValue | undefined {
@@ -142,7 +138,7 @@ function sitekeyIn(object: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(object)) {
     if (typeof value !== 'string') continue;
     if (SITEKEY_KEYS.has(key) && SITEKEY_LOOSE.test(value)) return value;
-    if (shaped === undefined && SITEKEY_SHAPE.test(value)) shaped = value;
+    if (shaped === undefined && SITEKEY.test(value)) shaped = value;
   }
   return shaped;
 }
@@ -199,3 +195,10 @@ export function extractFromJSON(text: string): NetworkValue[] {
   }
   return found;
 }
+
+/** What the network watcher reads through the registry. */
+export const recaptchaNetwork: NetworkReader = {
+  fromURL: extractFromAnchorURL,
+  fromPost: extractFromReloadRequest,
+  fromBody: (text, html) => (html ? extractFromHTML(text) : extractFromJSON(text)),
+};

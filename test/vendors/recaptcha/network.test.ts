@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_BODY_CHARS } from '../../../src/model/captcha.js';
 import {
   extractFromAnchorURL,
   extractFromHTML,
   extractFromJSON,
   extractFromReloadRequest,
-  MAX_BODY_CHARS,
-} from '../../src/hook/extract.js';
+} from '../../../src/vendors/recaptcha/network.js';
 
 const KEY = '6LdLLIMbAAAAAIl-KLj9p1ePhM-4LCCDbjtJLqRO';
 const OTHER_KEY = '6LfwuyUTAAAAAOAmoS0fdqijC2PbbdH4kjq62Y1b';
