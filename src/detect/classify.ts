@@ -3,8 +3,8 @@
  * widget, reported in the frame that renders it. What each vendor's evidence means is its own (src/vendors/<vendor>);
  * this file walks the frames and the registry.
  */
-import type { FrameScan } from '../inpage/lib/evidence.js';
 import type { DetectedCaptcha, NetworkEvidence, TaskTypeOptions } from '../model/captcha.js';
+import type { FrameScan } from '../model/inpage.js';
 import { emptyFrameScan, type VendorKey, vendorOfFrameKind, vendors } from '../vendors/registry.js';
 import type { VendorFrame } from '../vendors/types.js';
 import { recordFound } from './found.js';

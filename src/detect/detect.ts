@@ -9,11 +9,9 @@ import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
-import { type DomScan, emptyMainScan, type FrameScan } from '../inpage/lib/evidence.js';
-import type { MainScan } from '../inpage/main-scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
-import { HOOK_SYMBOL } from '../model/inpage.js';
-import { PAGE_GLOBALS, vendors } from '../vendors/registry.js';
+import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
+import { emptyMainScan, PAGE_GLOBALS, vendors } from '../vendors/registry.js';
 import { classify, type ScannedFrame } from './classify.js';
 import { collectFrames, comparePaths, type FrameNode } from './frames.js';
 import { mergeScans } from './merge.js';
@@ -71,7 +69,7 @@ const NO_CAPTCHA_JS = '-';
 
 /** The check made of syntax only (`in`, no builtin the page could replace): does this frame hold captcha JavaScript? */
 const HAS_CAPTCHA_JS = `(${[
-  `Symbol.for(${JSON.stringify(HOOK_SYMBOL)})`,
+  `Symbol.for(${JSON.stringify(HOOK_KEY.description)})`,
   ...PAGE_GLOBALS.map((name) => JSON.stringify(name)),
 ]
   .map((key) => `${key} in globalThis`)
@@ -131,8 +129,8 @@ async function scanFrame(frame: DriverFrame): Promise<FrameScan> {
     }
     const main = mainRead.value;
     const scan = mergeScans(domRead.value, main);
-    const renderedMeanwhile = main.cfg && scan.recaptcha.widgets.some((w) => w.anchorURL && !w.sources.includes('cfg'));
-    if (!renderedMeanwhile || attempt > 0) return scan;
+    const changedMeanwhile = vendors.some((vendor) => vendor.readAgain?.(scan[vendor.key], main[vendor.key]));
+    if (!changedMeanwhile || attempt > 0) return scan;
   }
 }
 

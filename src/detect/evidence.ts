@@ -2,7 +2,7 @@
  * What every vendor's classification shares: choosing one value among what several signals said, saying when they
  * disagree, the http(s) URL a widget's task needs, and the parts of a captcha's id.
  */
-import type { Candidate } from '../inpage/lib/evidence.js';
+import type { Candidate } from '../model/inpage.js';
 import type { FrameNode } from './frames.js';
 
 /** The diagnostic for a field an early hook would have seen. */

@@ -3,8 +3,7 @@
  * page-JavaScript scan. Runs in Node, so a frame costs one round trip per world; each vendor merges its own part
  * (src/vendors/<vendor>/merge.ts).
  */
-import type { DomScan, FrameScan } from '../inpage/lib/evidence.js';
-import type { MainScan } from '../inpage/main-scan.js';
+import type { DomScan, FrameScan, MainScan } from '../model/inpage.js';
 import { emptyFrameScan, vendors } from '../vendors/registry.js';
 
 /**
@@ -18,7 +17,8 @@ export function mergeScans(dom: DomScan, main: MainScan | undefined): FrameScan 
   if (main) scan.hook = main.hook;
   for (const vendor of vendors) {
     try {
-      vendor.merge(scan[vendor.key], dom, main, scan);
+      // A DOM scan of a document that could not be read has no vendor parts.
+      vendor.merge(scan[vendor.key], dom[vendor.key] ?? vendor.emptyDom(), main?.[vendor.key], scan);
     } catch (error) {
       scan.notes.push(`${vendor.label} merge failed: ${String(error).slice(0, 200)}`);
     }

@@ -10,7 +10,7 @@ import { inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { hookSource } from '../inpage/generated/hook.js';
 import type { NetworkFinding } from '../model/captcha.js';
-import { HOOK_SYMBOL, type HookSnapshot } from '../model/inpage.js';
+import { HOOK_KEY, type HookSnapshot } from '../model/inpage.js';
 import { NetworkWatcher } from './network.js';
 
 export type { AttachTargetKind } from '../drivers/hook.js';
@@ -40,7 +40,7 @@ export const HOOK_INIT_SCRIPT = inpageCall(hookSource, 'install');
  * the bundle again, so a page that redefined JSON, Array or Function built-ins after load cannot break the read.
  */
 const READ_EXPRESSION =
-  `(() => { try { const s = globalThis[Symbol.for(${JSON.stringify(HOOK_SYMBOL)})]; ` +
+  `(() => { try { const s = globalThis[Symbol.for(${JSON.stringify(HOOK_KEY.description)})]; ` +
   "return s && typeof s.snapshot === 'function' ? s.snapshot() : null; } catch (e) { return null; } })()";
 
 class PageHook {

@@ -1,58 +1,62 @@
 /**
  * The early hook. Registered as an init script, it runs in every frame's main world before the page's own scripts
- * and records what only page JavaScript knows: `grecaptcha(.enterprise).render` parameters (sitekey, `s`, action,
- * callback...), `grecaptcha(.enterprise).execute` sitekeys and actions, and the Arkose enforcement config (blob,
- * onCompleted). The page must behave exactly as without it: same objects, same `this`, same return values (except
- * that `execute()` returns our own promise that settles like the page's, see `relayExecute`), same exceptions.
+ * and records what only page JavaScript knows, through each vendor's part (src/vendors/inpage.ts, EARLY_HOOKS): for
+ * reCAPTCHA its render and execute calls, for Arkose its enforcement config. The page must behave exactly as without
+ * it: same objects, same `this`, same return values (except where a vendor's part documents otherwise), same
+ * exceptions.
  *
- * Records: `globalThis[Symbol.for('ezcaptcha.hook')]` (non-enumerable, non-writable, defined once) =
- *   `{ v: 1, renders: RenderRecord[], executes: ExecuteRecord[], arkose: ArkoseRecord[], tokens: QueuedToken[] }`
- * plus a non-enumerable `snapshot()` that returns the records as a JSON string built with install-time built-ins.
+ * Records: `globalThis[Symbol.for('ezcaptcha.hook')]` (non-enumerable, non-writable, defined once) = `{ v: 1, … }` with
+ * each vendor's lists (HookRecords in src/model/inpage.ts), plus a non-enumerable `snapshot()` that returns the
+ * records as a JSON string built with install-time built-ins.
  *
- * What the hook leaves in a page (documented footprint; nothing else):
- * - that symbol-keyed property on globalThis;
- * - an accessor property `grecaptcha` on window that reads and writes like a plain global (not enumerable until
- *   the page writes it, so Object.keys(window) is unchanged; `'grecaptcha' in window` is true from the start);
- * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, the `render`,
- *   `execute`, `ready` and `enterprise` data properties turned into accessors (same enumerability; `in` and key
- *   order unchanged) whose getters return cached wrappers;
- * - only once an Arkose loader tag appears: its `data-callback` global (and, for the legacy loader, the
- *   `FunCaptcha` / `ArkoseEnforcement` constructors) replaced by wrappers, and the enforcement object's `setConfig`
- *   wrapped as an own property;
- * - one MutationObserver on the document, used only to notice Arkose loader tags.
+ * What the hook leaves in a page (documented footprint; nothing else): that symbol-keyed property on globalThis, and
+ * what each vendor's early-hook.ts lists in its header.
  *
- * Hostile pages: every built-in used after install is captured in hook/builtins.ts, when the bundle is evaluated at
- * install time (before page scripts), and called through the captured `Reflect.apply`, so a page that later
- * redefines `JSON`, `Array.prototype.*`, `Function.prototype.call/apply` or `Promise.prototype.then` cannot break
- * recording or `snapshot()`. No eval / new Function anywhere: works under a CSP without unsafe-eval. The reCAPTCHA
- * and Arkose halves live in hook/recaptcha.ts and hook/arkose.ts, the JSON snapshot in hook/snapshot.ts.
+ * Hostile pages: every built-in used after install is captured in lib/early-hook/builtins.ts, when the bundle is
+ * evaluated at install time (before page scripts), and called through the captured `Reflect.apply`, so a page that
+ * later redefines `JSON`, `Array.prototype.*`, `Function.prototype.call/apply` or `Promise.prototype.then` cannot
+ * break recording or `snapshot()`. No eval / new Function anywhere: works under a CSP without unsafe-eval.
  */
 
-import { watchArkose } from './hook/arkose.js';
-import { defineProperty, G, getOwnPropertyDescriptor, HOOK_KEY, pristine, read } from './hook/builtins.js';
-import { hookGrecaptcha } from './hook/recaptcha.js';
-import type { HookStore } from './hook/records.js';
-import { snapshotOf } from './hook/snapshot.js';
+import { type AnyObject, HOOK_KEY, type HookRecords } from '../model/inpage.js';
+import { EARLY_HOOKS } from '../vendors/inpage.js';
+import { defineProperty, G, getOwnPropertyDescriptor, pristine, read } from './lib/early-hook/builtins.js';
+import { serialize } from './lib/early-hook/snapshot.js';
 
-export type { ArkoseRecord, ExecuteRecord, HookStore, QueuedToken, RenderRecord } from './hook/records.js';
+/** Calls `use` with each vendor's part of the early hook, in registry order. */
+function eachPart(use: (part: (typeof EARLY_HOOKS)[number]) => void): void {
+  // An index loop: at a late install the page may have replaced the array iterator.
+  for (let i = 0; i < EARLY_HOOKS.length; i++) use(EARLY_HOOKS[i]!);
+}
 
 /** Installs the hook in this frame once; a second call (or a second init script) changes nothing. */
 export function install(): { installed: boolean } {
   if (getOwnPropertyDescriptor(G, HOOK_KEY)) return { installed: false };
-  const store: HookStore = { v: 1, renders: [], executes: [], arkose: [], tokens: [] };
-  defineProperty(store, 'snapshot', { value: () => snapshotOf(store), enumerable: false });
-  defineProperty(store, 'pristine', { value: pristine, enumerable: false });
-  defineProperty(G, HOOK_KEY, { value: store, enumerable: false, writable: false, configurable: false });
-  try {
-    hookGrecaptcha(store);
-  } catch {
-    // A page state we cannot hook (late install over a locked global): records stay empty.
-  }
-  try {
-    watchArkose(store);
-  } catch {
-    // Same.
-  }
+  // Spread defines own data properties: a setter the page put on Object.prototype is never called.
+  let store: AnyObject = { v: 1 };
+  eachPart((part) => {
+    store = { ...store, ...part[0]() };
+  });
+  const snapshotOf = () => {
+    // Each vendor's part, within one shared size budget.
+    const budget = { left: 20_000 };
+    let out: AnyObject = { v: 1 };
+    eachPart((part) => {
+      out = { ...out, ...part[2](store as unknown as HookRecords, budget) };
+    });
+    return serialize(out);
+  };
+  // A new property given only a value is not enumerable, not writable and not configurable.
+  defineProperty(store, 'snapshot', { value: snapshotOf });
+  defineProperty(store, 'pristine', { value: pristine });
+  defineProperty(G, HOOK_KEY, { value: store });
+  eachPart((part) => {
+    try {
+      part[1](store as unknown as HookRecords);
+    } catch {
+      // A page state we cannot hook (late install over a locked global): its records stay empty.
+    }
+  });
   return { installed: true };
 }
 

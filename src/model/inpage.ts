@@ -3,12 +3,81 @@
  * what the early hook records. Types, constants and plain functions only (no Node, no DOM at import), so every bundle
  * and every Node module can import it.
  */
+import type { EARLY_HOOKS } from '../vendors/inpage.js';
+import type { VENDORS } from '../vendors/registry.js';
 import type { CaptchaKind, Vendor } from './captcha.js';
 
-/** `Symbol.for(HOOK_SYMBOL)` is the key of the early hook's records in each frame's main world. */
-export const HOOK_SYMBOL = 'ezcaptcha.hook';
+/** A page function, called through captured builtins. */
+export type Fn = (...args: unknown[]) => unknown;
+/** A page object, read key by key. */
+export type AnyObject = Record<PropertyKey, unknown>;
+
+/** The key of the early hook's records in each frame's main world; Node spells it `Symbol.for(<its description>)`. */
+export const HOOK_KEY = /* @__PURE__ */ Symbol.for('ezcaptcha.hook');
 
 // ---- scans ----
+
+/**
+ * A position in the document: child-element indices from documentElement, where -1 enters an open shadow root. Both
+ * worlds compute it the same way, so it names one element across them.
+ */
+export type ElementPath = number[];
+
+/** One value for a field and the signal it came from, e.g. `{ value: 'abc', source: 'anchor' }`. */
+export interface Candidate {
+  value: string;
+  source: string;
+}
+
+/** Longest string kept from a page value. */
+const MAX_STRING = 8192;
+
+/** The string, cut to `max` characters; undefined for anything else. */
+export function cap(value: unknown, max = MAX_STRING): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value.length > max ? value.slice(0, max) : value;
+}
+
+/** Adds one value for a field from one source (empty values and repeats are skipped). */
+export function pushCandidate(list: Candidate[], value: unknown, source: string): void {
+  const text = cap(value);
+  if (text === undefined || text === '') return;
+  if (!list.some((c) => c.value === text && c.source === source)) list.push({ value: text, source });
+}
+
+/**
+ * A short, stable name for a token (length and FNV-1a hash), so a scan can say which token a widget holds without
+ * carrying the token out of the page. The same function runs in both worlds and in Node.
+ */
+export function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    // hash * 16777619, kept in 32 bits without Math.imul (a page may replace Math).
+    hash = (hash + (hash << 1) + (hash << 4) + (hash << 7) + (hash << 8) + (hash << 24)) >>> 0;
+  }
+  return `${text.length}:${hash.toString(16)}`;
+}
+
+/** A vendor module, for the types of its parts of each scan (see VendorModule in src/vendors/types.ts). */
+type Module = (typeof VENDORS)[number];
+
+/**
+ * What the isolated world reads from one frame's document: each vendor's part, under its key. A part is missing when
+ * the document could not be read at all.
+ */
+export type DomScan = {
+  url: string;
+  readyState: string;
+  iframeCount: number;
+  notes: string[];
+} & { [M in Module as M['key']]?: ReturnType<M['emptyDom']> };
+
+/** What only the main world can tell about one frame: whether the early hook is there, and each vendor's part. */
+export type MainScan = { hook: boolean } & { [M in Module as M['key']]: ReturnType<M['emptyMain']> };
+
+/** One frame's evidence, merged in Node from both reads: each vendor's part. */
+export type FrameScan = FrameScanBase & { [M in Module as M['key']]: ReturnType<M['emptyFrame']> };
 
 /** What every frame's merged evidence holds besides each vendor's part. */
 export interface FrameScanBase {
@@ -60,7 +129,16 @@ export interface InjectOutcome {
   verified: boolean;
 }
 
-// ---- the early hook's records, as Node reads them ----
+// ---- the early hook's records ----
+
+/** Every member of a union at once. */
+type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/**
+ * The early hook's records in one frame (`globalThis[HOOK_KEY]`): each vendor's lists (see its
+ * early-hook.ts), made when the hook is installed.
+ */
+export type HookRecords = { v: 1 } & AllOf<ReturnType<(typeof EARLY_HOOKS)[number][0]>>;
 
 /** One reCAPTCHA `execute(...)` call: what the early hook records, the main-world scan reports and the merge keeps. */
 export interface ExecuteCall {

@@ -2,9 +2,8 @@
  * The vendor registry (Node side): the pipeline (detection, the network watcher, the API client's task catalogue)
  * reaches vendors only through this list. A new vendor is a new folder plus its lines here and in src/vendors/inpage.ts.
  */
-import type { FrameScan } from '../inpage/lib/evidence.js';
 import type { DetectedTask, KnownTaskType, TaskInput, TaskTypeInput, TaskTypeOptions } from '../model/captcha.js';
-import type { FrameScanBase } from '../model/inpage.js';
+import type { DomScan, FrameScan, FrameScanBase, MainScan } from '../model/inpage.js';
 import { arkose } from './arkose/index.js';
 import { recaptcha } from './recaptcha/index.js';
 import type { NetworkReader, VendorModule, VendorTasks } from './types.js';
@@ -72,6 +71,20 @@ export function vendorFrameKind(url: string): string | undefined {
 
 /** Main-world globals whose presence means some vendor's script runs in the frame. */
 export const PAGE_GLOBALS: readonly string[] = vendors.flatMap((v) => v.pageGlobals);
+
+/** A DOM scan with nothing found. */
+export function emptyDomScan(url: string, readyState: string): DomScan {
+  const scan: DomScan = { url, readyState, iframeCount: 0, notes: [] };
+  for (const vendor of vendors) (scan as Record<string, unknown>)[vendor.key] = vendor.emptyDom();
+  return scan;
+}
+
+/** What the main world reports for a frame whose page JavaScript holds nothing of a captcha. */
+export function emptyMainScan(): MainScan {
+  const scan: Record<string, unknown> = { hook: false };
+  for (const vendor of vendors) scan[vendor.key] = vendor.emptyMain();
+  return scan as MainScan;
+}
 
 /** A frame's evidence with nothing found (also what classification holds for a frame it could not read). */
 export function emptyFrameScan(url: string, readyState: string): FrameScan {

@@ -96,11 +96,16 @@ export interface VendorModule<Key extends string = string, Dom = unknown, Main =
   readonly pageGlobals: readonly string[];
   /** The kind of the vendor's own frame at `url`, named `<key>` or `<key>-<what>`; undefined for other frames. */
   frameKind(url: URL): string | undefined;
+  /** Its parts of a frame's DOM scan, main-world scan and merged evidence with nothing found. */
+  emptyDom(): Dom;
+  emptyMain(): Main;
   emptyFrame(): Frame;
   /** Fill `frame` from the frame's two reads; `main` is undefined when the main world was not readable. */
   merge(frame: Frame, dom: Dom, main: Main | undefined, scan: FrameScanBase): void;
   /** Add what the vendor's own frames say (their URLs) to the evidence of the frames that render the widgets. */
   readFrames(frames: readonly VendorFrame[], evidence: OwnerEvidence<Frame>): void;
+  /** The two reads disagree in a way a second read settles (something rendered between them). */
+  readAgain?(frame: Frame, main: Main): boolean;
   /** The frame's signals for `detect()`'s explanation, e.g. "reCAPTCHA loader …". */
   describe(frame: Frame): string[];
   /** Whether the vendor's script is loaded in the frame (an explanation's "script without widget"). */

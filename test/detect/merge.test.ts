@@ -4,8 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mergeScans } from '../../src/detect/merge.js';
-import { type DomScan, emptyDomScan, emptyMainScan } from '../../src/inpage/lib/evidence.js';
-import type { MainClient, MainScan } from '../../src/inpage/main-scan.js';
+import type { DomScan, MainScan } from '../../src/model/inpage.js';
+import type { ArkoseEvidence, ArkoseMain } from '../../src/vendors/arkose/evidence.js';
+import {
+  emptyRecaptchaDom,
+  type MainClient,
+  type RecaptchaDom,
+  type RecaptchaMain,
+} from '../../src/vendors/recaptcha/evidence.js';
+import { emptyDomScan, emptyMainScan } from '../../src/vendors/registry.js';
 
 const KEY = '6LdKlZEpAAAAAAOQjzC2v_d36tWxCl6dWsozdSy9';
 const OTHER = '6LcR_okUAAAAAPYrPe-HK_0RULO1aZM15ENyM-Mf';
@@ -13,12 +20,20 @@ const PK = '476068BF-9607-4799-B53D-966BE98E2B81';
 const anchorHref = (k: string, id: string) =>
   `https://www.google.com/recaptcha/api2/anchor?ar=1&k=${k}&co=aHR0cHM6Ly9zaG9wLnRlc3Q6NDQz&size=normal&cb=${id}`;
 
-function dom(fill: Partial<DomScan>): DomScan {
-  return { ...emptyDomScan('https://shop.test/page', 'complete'), ...fill };
+/** A DOM scan whose reCAPTCHA part holds `fill` (and whose Arkose part is `fill.arkose`). */
+function dom({ arkose, ...fill }: Partial<RecaptchaDom> & { arkose?: ArkoseEvidence }): DomScan {
+  const scan = emptyDomScan('https://shop.test/page', 'complete');
+  return { ...scan, recaptcha: { ...emptyRecaptchaDom(), ...fill }, ...(arkose ? { arkose } : {}) };
 }
 
-function main(fill: Partial<MainScan>): MainScan {
-  return { ...emptyMainScan(), cfg: true, grecaptcha: true, ...fill };
+/** A main-world scan with the cfg and grecaptcha present, whose reCAPTCHA part holds `fill`. */
+function main({ arkose, ...fill }: Partial<RecaptchaMain> & { arkose?: ArkoseMain[] }): MainScan {
+  const scan = emptyMainScan();
+  return {
+    ...scan,
+    recaptcha: { ...scan.recaptcha, cfg: true, grecaptcha: true, ...fill },
+    ...(arkose ? { arkose } : {}),
+  };
 }
 
 function client(fill: Partial<MainClient>): MainClient {

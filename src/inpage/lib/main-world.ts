@@ -7,6 +7,8 @@
  * page's builtins again).
  */
 
+import { HOOK_KEY } from '../../model/inpage.js';
+
 export type Fn = (...args: unknown[]) => unknown;
 export type AnyObject = Record<PropertyKey, unknown>;
 
@@ -17,10 +19,6 @@ export interface Pristine {
   clearTimeout: typeof clearTimeout;
 }
 
-export const HOOK_KEY = Symbol.for('ezcaptcha.hook');
-export const PATCH_KEY = Symbol.for('ezcaptcha.responses');
-export const RECAPTCHA_SITEKEY = /^6L[\w-]{38}$/;
-export const MAX_STRING = 8192;
 export const MAX_KEYS = 500;
 export const MAX_DEPTH = 6;
 
@@ -43,21 +41,6 @@ export function hookStore(): AnyObject | undefined {
 
 export const store = hookStore();
 
-/**
- * The tokens our getResponse patch reports, by widget id ('default' for a call without one): a null-prototype object
- * on the window (created by the injector, emptied per widget by the page's reset()), so the scan reads it as data.
- */
-export function responseTable(create = false): AnyObject | undefined {
-  const existing = own(window, PATCH_KEY);
-  if (isObject(existing) || !create) return isObject(existing) ? existing : undefined;
-  const table = Object.create(null) as AnyObject;
-  try {
-    Object.defineProperty(window, PATCH_KEY, { value: table, configurable: true });
-  } catch {
-    return undefined;
-  }
-  return table;
-}
 export const B: Pristine = (() => {
   const saved = store ? current.getOwnPropertyDescriptor(store, 'pristine') : undefined;
   const bag = saved && 'value' in saved ? (saved.value as Partial<Pristine> | undefined) : undefined;
@@ -65,8 +48,6 @@ export const B: Pristine = (() => {
     ? { ...current, ...bag }
     : current;
 })();
-/** The intrinsic Promise: an async function's result, whatever the page put in `window.Promise`. */
-export const IntrinsicPromise = (async () => undefined)().constructor as PromiseConstructor;
 
 // ---- reading page objects without running their getters ----
 
@@ -108,11 +89,6 @@ export function keysOf(target: unknown): string[] {
     // A throwing Proxy trap: what was read so far.
   }
   return out;
-}
-
-export function cap(value: unknown, max = MAX_STRING): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  return value.length > max ? value.slice(0, max) : value;
 }
 
 export function isElement(value: unknown): value is Element {

@@ -1,9 +1,8 @@
 /** Arkose's classification: one DetectedCaptcha per public key of a frame's merged evidence, with its task. */
 import { disagreement, framePart, hostOf, NO_HOOK_NOTE, pick, siteURL } from '../../detect/evidence.js';
-import type { ArkoseWidgetEvidence } from '../../inpage/lib/evidence.js';
 import type { DetectedCaptcha } from '../../model/captcha.js';
 import type { Classified, ClassifyContext } from '../types.js';
-import type { ArkoseFrame } from './merge.js';
+import type { ArkoseEvidence, ArkoseWidgetEvidence } from './evidence.js';
 import { DEFAULT_API } from './patterns.js';
 import { buildFuncaptchaTask } from './tasks.js';
 
@@ -42,18 +41,18 @@ function classifyWidget(w: ArkoseWidgetEvidence, { node, scan }: ClassifyContext
 }
 
 /** Every widget of the frame, with what its token input held. */
-export function classifyArkose(ak: ArkoseFrame, ctx: ClassifyContext): Classified[] {
+export function classifyArkose(ak: ArkoseEvidence, ctx: ClassifyContext): Classified[] {
   return ak.widgets.map((w) => ({ captcha: classifyWidget(w, ctx), held: { field: w.response ?? '' } }));
 }
 
 /** The frame's Arkose signals for an explanation. */
-export function describeArkose(ak: ArkoseFrame): string[] {
+export function describeArkose(ak: ArkoseEvidence): string[] {
   const out = ak.loaders.map((l) => `Arkose loader ${l.src}`);
   if (ak.widgets.length > 0) out.push(`${ak.widgets.length} Arkose widget(s)`);
   return [...out, ...ak.keyless];
 }
 
 /** A loader is there. */
-export function hasArkoseScript(ak: ArkoseFrame): boolean {
+export function hasArkoseScript(ak: ArkoseEvidence): boolean {
   return ak.loaders.length > 0;
 }

@@ -1,7 +1,6 @@
 /** Arkose's own frames: which they are, and what their URLs add to the widget of the frame that renders them. */
-import { arkoseWidget } from '../../inpage/lib/evidence.js';
 import type { OwnerEvidence, VendorFrame } from '../types.js';
-import type { ArkoseFrame } from './merge.js';
+import { type ArkoseEvidence, arkoseWidget } from './evidence.js';
 import { isArkoseFrame, PUBLIC_KEY, V2_FRAME_PATH } from './patterns.js';
 
 /** Enforcement, lightbox and game frames. */
@@ -10,7 +9,7 @@ export function arkoseFrameKind(url: URL): string | undefined {
 }
 
 /** Each frame names its public key; a v2 frame's origin is the API host. */
-export function readArkoseFrames(frames: readonly VendorFrame[], evidence: OwnerEvidence<ArkoseFrame>): void {
+export function readArkoseFrames(frames: readonly VendorFrame[], evidence: OwnerEvidence<ArkoseEvidence>): void {
   for (const { url, owner } of frames) {
     const pk = PUBLIC_KEY.exec(url.searchParams.get('pk') ?? '')?.[0] ?? PUBLIC_KEY.exec(url.pathname)?.[0];
     if (!pk) continue;

@@ -1,15 +1,15 @@
 /** The Arkose FunCaptcha vendor module (Node side): what the pipeline asks of Arkose, through src/vendors/registry.ts. */
-import type { DomScan } from '../../inpage/lib/evidence.js';
-import type { MainScan } from '../../inpage/main-scan.js';
 import type { VendorModule } from '../types.js';
 import { classifyArkose, describeArkose, hasArkoseScript } from './classify.js';
+import { type ArkoseEvidence, type ArkoseMain, emptyArkose } from './evidence.js';
 import { arkoseFrameKind, readArkoseFrames } from './frames.js';
-import { type ArkoseFrame, emptyArkoseFrame, mergeArkose } from './merge.js';
+import { mergeArkose } from './merge.js';
+import { LABEL } from './patterns.js';
 import { buildFuncaptchaTask, FUNCAPTCHA_KEY, FUNCAPTCHA_PRICES, FUNCAPTCHA_TASK_TYPES } from './tasks.js';
 
 export const arkose = {
   key: 'arkose',
-  label: 'Arkose',
+  label: LABEL,
   vendor: 'funcaptcha',
   kinds: ['funcaptcha'],
   taskTypes: FUNCAPTCHA_TASK_TYPES,
@@ -21,10 +21,12 @@ export const arkose = {
   // Its page JavaScript is read only through the early hook's records.
   pageGlobals: [],
   frameKind: arkoseFrameKind,
-  emptyFrame: emptyArkoseFrame,
+  emptyDom: emptyArkose,
+  emptyMain: (): ArkoseMain[] => [],
+  emptyFrame: emptyArkose,
   merge: mergeArkose,
   readFrames: readArkoseFrames,
   describe: describeArkose,
   hasScript: hasArkoseScript,
   classify: classifyArkose,
-} as const satisfies VendorModule<'arkose', DomScan, MainScan, ArkoseFrame>;
+} as const satisfies VendorModule<'arkose', ArkoseEvidence, ArkoseMain[], ArkoseEvidence>;

@@ -3,10 +3,13 @@
  * Plain constants, imported by the in-page parts and by Node alike; nothing outside this folder spells them.
  */
 
+/** The vendor's name in explanations and notes. */
+export const LABEL = 'Arkose';
+
 /** An Arkose public key (a UUID) anywhere in a string, any case. */
-export const PUBLIC_KEY = /[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}/i;
+export const PUBLIC_KEY = /[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12}/i;
 /** A whole public key as a task takes it: an upper-case UUID. */
-export const TASK_PUBLIC_KEY = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+export const TASK_PUBLIC_KEY = /^[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12}$/;
 
 /** The default Arkose API host; `funcaptchaApiJSSubdomain` is sent only for other hosts. */
 export const DEFAULT_API = 'https://client-api.arkoselabs.com';
@@ -14,8 +17,7 @@ export const DEFAULT_API = 'https://client-api.arkoselabs.com';
 /** The v2 loader `/v2/<public key>/api.js` on any host (a tenant subdomain included), as the DOM scan reads it. */
 export const LOADER_V2 = /\/v2\/([0-9A-F-]{36})\/api\.js$/i;
 /** The same loader as the early hook matches it on a script tag's path. */
-export const HOOK_LOADER_V2 =
-  /\/v2\/([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\/api\.js/;
+export const HOOK_LOADER_V2 = /\/v2\/([0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})\/api\.js/;
 /** The legacy loader `/fc/api/` (path and query), as the early hook matches it. */
 export const HOOK_LOADER_LEGACY = /\/fc\/api\/?(\?|$)/;
 /** The legacy loader's path. */

@@ -1,9 +1,8 @@
 /** reCAPTCHA's classification: one DetectedCaptcha per widget of a frame's merged evidence, with the task it needs. */
 import { disagreement, framePart, hostOf, NO_HOOK_NOTE, pick, siteURL } from '../../detect/evidence.js';
-import type { RecaptchaWidgetEvidence } from '../../inpage/lib/evidence.js';
 import type { DetectedCaptcha } from '../../model/captcha.js';
 import type { Classified, ClassifyContext } from '../types.js';
-import type { RecaptchaFrame } from './merge.js';
+import type { RecaptchaFrame, RecaptchaWidgetEvidence } from './evidence.js';
 import { CFG_GLOBAL } from './patterns.js';
 import { buildRecaptchaTask } from './tasks.js';
 

@@ -1,7 +1,6 @@
 /** reCAPTCHA's own frames: which they are, and what their URLs add to the widget of the frame that renders them. */
-import { newWidget } from '../../inpage/lib/evidence.js';
 import type { OwnerEvidence, VendorFrame } from '../types.js';
-import type { RecaptchaFrame } from './merge.js';
+import { newWidget, type RecaptchaFrame } from './evidence.js';
 import { ANCHOR_NAME, ANCHOR_PATH, BFRAME_NAME, BFRAME_PATH, OWN_PATH } from './patterns.js';
 
 /** Anchor (checkbox/badge), bframe (challenge) or another document of reCAPTCHA's. */

@@ -1,12 +1,18 @@
 /** The reCAPTCHA vendor module (Node side): what the pipeline asks of reCAPTCHA, through src/vendors/registry.ts. */
-import type { DomScan } from '../../inpage/lib/evidence.js';
-import type { MainScan } from '../../inpage/main-scan.js';
 import type { VendorModule } from '../types.js';
 import { classifyRecaptcha, describeRecaptcha, hasRecaptchaScript } from './classify.js';
+import {
+  emptyRecaptchaDom,
+  emptyRecaptchaFrame,
+  emptyRecaptchaMain,
+  type RecaptchaDom,
+  type RecaptchaFrame,
+  type RecaptchaMain,
+} from './evidence.js';
 import { readRecaptchaFrames, recaptchaFrameKind } from './frames.js';
-import { emptyRecaptchaFrame, mergeRecaptcha, type RecaptchaFrame } from './merge.js';
+import { mergeRecaptcha, renderedMeanwhile } from './merge.js';
 import { recaptchaNetwork } from './network.js';
-import { PAGE_GLOBALS } from './patterns.js';
+import { LABEL, PAGE_GLOBALS } from './patterns.js';
 import {
   buildRecaptchaTask,
   chooseRecaptchaTaskType,
@@ -18,7 +24,7 @@ import {
 
 export const recaptcha = {
   key: 'recaptcha',
-  label: 'reCAPTCHA',
+  label: LABEL,
   vendor: 'recaptcha',
   kinds: ['checkbox', 'invisible', 'score'],
   taskTypes: RECAPTCHA_TASK_TYPES,
@@ -29,11 +35,14 @@ export const recaptcha = {
   buildTask: buildRecaptchaTask,
   pageGlobals: PAGE_GLOBALS,
   frameKind: recaptchaFrameKind,
+  emptyDom: emptyRecaptchaDom,
+  emptyMain: emptyRecaptchaMain,
   emptyFrame: emptyRecaptchaFrame,
   merge: mergeRecaptcha,
   readFrames: readRecaptchaFrames,
+  readAgain: renderedMeanwhile,
   describe: describeRecaptcha,
   hasScript: hasRecaptchaScript,
   classify: classifyRecaptcha,
   network: recaptchaNetwork,
-} as const satisfies VendorModule<'recaptcha', DomScan, MainScan, RecaptchaFrame>;
+} as const satisfies VendorModule<'recaptcha', RecaptchaDom, RecaptchaMain, RecaptchaFrame>;

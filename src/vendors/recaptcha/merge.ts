@@ -4,41 +4,17 @@
  * elements named by the same paths). A path is an element's identity, and "contains" is a path prefix that does not
  * cross into a shadow root, as `Node.contains` does not.
  */
+import { cap, type ElementPath, type FrameScanBase, pushCandidate } from '../../model/inpage.js';
 import {
-  cap,
   type DomAnchor,
   type DomElement,
-  type DomScan,
-  type ElementPath,
-  type FrameScan,
   newWidget,
-  pushCandidate,
+  type RecaptchaDom,
+  type RecaptchaFrame,
+  type RecaptchaMain,
   type RecaptchaWidgetEvidence,
-} from '../../inpage/lib/evidence.js';
-import type { MainScan } from '../../inpage/main-scan.js';
-import type { FrameScanBase } from '../../model/inpage.js';
+} from './evidence.js';
 import { KEY_LIKE, responseFieldId } from './patterns.js';
-
-export type RecaptchaFrame = FrameScan['recaptcha'];
-
-/** reCAPTCHA's part of a frame's evidence with nothing found. */
-export function emptyRecaptchaFrame(): RecaptchaFrame {
-  return {
-    loaders: [],
-    globals: {
-      cfg: false,
-      grecaptcha: false,
-      enterpriseNamespace: false,
-      clientFlag: false,
-      cfgEnterprise: false,
-      renderModes: [],
-      clientCount: 0,
-    },
-    widgets: [],
-    executes: [],
-    inlineActions: [],
-  };
-}
 
 const keyOf = (path: ElementPath) => path.join(',');
 
@@ -68,12 +44,12 @@ function decodeCo(co: string | null): string | undefined {
 }
 
 /** What the main world saw that needs no element: globals and the early hook's execute() records. */
-function applyMainGlobals(rc: RecaptchaFrame, main: MainScan): void {
+function applyMainGlobals(rc: RecaptchaFrame, main: RecaptchaMain, hook: boolean): void {
   const g = rc.globals;
   g.cfg = main.cfg;
   // The early hook defines `grecaptcha` as an accessor, so with the hook in place an own property proves nothing;
   // without it, presence is enough.
-  g.grecaptcha = main.grecaptcha || (!main.hook && main.grecaptchaOwn);
+  g.grecaptcha = main.grecaptcha || (!hook && main.grecaptchaOwn);
   g.enterpriseNamespace = main.enterpriseNamespace;
   g.clientFlag = main.clientFlag;
   if (main.api) g.api = cap(main.api, 500);
@@ -93,7 +69,7 @@ class Elements {
   readonly #byPath = new Map<string, DomElement>();
   readonly #badges: ElementPath[] = [];
 
-  constructor(readonly dom: DomScan) {
+  constructor(readonly dom: RecaptchaDom) {
     for (const el of dom.elements) {
       this.#byPath.set(keyOf(el.path), el);
       if (el.badge) this.#badges.push(el.path);
@@ -130,12 +106,12 @@ function uniquePaths(paths: readonly ElementPath[]): ElementPath[] {
  */
 export function mergeRecaptcha(
   rc: RecaptchaFrame,
-  dom: DomScan,
-  main: MainScan | undefined,
+  dom: RecaptchaDom,
+  main: RecaptchaMain | undefined,
   scan: FrameScanBase,
 ): void {
-  rc.loaders.push(...dom.recaptchaLoaders);
-  if (main) applyMainGlobals(rc, main);
+  rc.loaders.push(...dom.loaders);
+  if (main) applyMainGlobals(rc, main, scan.hook);
   const g = rc.globals;
   const elements = new Elements(dom);
   const anchors = dom.anchors;
@@ -269,7 +245,7 @@ export function mergeRecaptcha(
       }
     }
     // The widget's own textarea: inside its container/badge, else by widget id.
-    let textarea: DomScan['textareas'][number] | undefined;
+    let textarea: RecaptchaDom['textareas'][number] | undefined;
     for (const scope of [...entry.elements, ...(badge ? [badge] : [])]) {
       textarea = elements.textareaIn(scope);
       if (textarea) break;
@@ -325,8 +301,13 @@ export function mergeRecaptcha(
   if (rc.widgets.length > 0 || rc.loaders.length > 0) rc.inlineActions.push(...dom.inlineActions);
 }
 
+/** A widget rendered between the two reads shows an anchor the cfg did not have yet: read the frame again. */
+export function renderedMeanwhile(rc: RecaptchaFrame, main: RecaptchaMain): boolean {
+  return main.cfg && rc.widgets.some((w) => w.anchorURL !== undefined && !w.sources.includes('cfg'));
+}
+
 /** The fingerprint of the token our getResponse patch reports for this widget ('' when none). */
-function injectedFor(main: MainScan, widgetId: number | undefined): string {
+function injectedFor(main: RecaptchaMain, widgetId: number | undefined): string {
   const key = widgetId === undefined ? 'default' : String(widgetId);
   return main.injected?.find((entry) => entry.widget === key)?.response ?? '';
 }

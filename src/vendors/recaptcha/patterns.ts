@@ -3,6 +3,9 @@
  * Plain constants, imported by the in-page parts and by Node alike; nothing outside this folder spells them.
  */
 
+/** The vendor's name in explanations and notes. */
+export const LABEL = 'reCAPTCHA';
+
 /** The loader script: `…/recaptcha/api.js` or `…/recaptcha/enterprise.js`, on any host. */
 export const LOADER_PATH = /\/recaptcha\/(api|enterprise)\.js$/;
 /** The checkbox/badge frame; its URL carries k, size, s, sa and co. */
@@ -34,8 +37,8 @@ export const CONTAINER_CLASS = 'g-recaptcha';
 export const BADGE_CLASS = 'grecaptcha-badge';
 /** Name of the textarea each widget renders for its token. */
 export const RESPONSE_FIELD = 'g-recaptcha-response';
-/** Selector of every widget's response textarea. */
-export const RESPONSE_TEXTAREA = `textarea[name="${RESPONSE_FIELD}"]`;
+/** Selector of every widget's response textarea (a plain literal, so a bundle that does not use it drops it). */
+export const RESPONSE_TEXTAREA = 'textarea[name="g-recaptcha-response"]';
 
 /** The id of widget `widgetId`'s response textarea (widget 0 has the bare name). */
 export function responseFieldId(widgetId: number): string {

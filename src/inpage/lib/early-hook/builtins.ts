@@ -1,10 +1,10 @@
 /**
- * Built-ins the hook captures when its bundle is evaluated by the init script, before any page script runs, and the
- * small helpers over them. Everything the hook calls later goes through these, so a page that replaces `JSON`,
+ * Built-ins the early hook captures when its bundle is evaluated by the init script, before any page script runs, and
+ * the small helpers over them (src/inpage/hook.ts and each vendor's early-hook.ts use them). Everything the hook calls later goes through these, so a page that replaces `JSON`,
  * `Array.prototype.*`, `Function.prototype.call/apply` or `Promise.prototype.then` cannot break it.
  */
 
-import type { AnyObject, Fn } from './records.js';
+import type { AnyObject, Fn } from '../../../model/inpage.js';
 
 export const G = globalThis as unknown as AnyObject;
 export const ObjectCtor = Object;
@@ -43,7 +43,6 @@ export const URLCtor = URL;
 export const nodeNameGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'nodeName')?.get : undefined;
 export const nodeTypeGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'nodeType')?.get : undefined;
 export const baseURIGetter = doc ? getOwnPropertyDescriptor(Node.prototype, 'baseURI')?.get : undefined;
-export const HOOK_KEY = Symbol.for('ezcaptcha.hook');
 /**
  * Pristine built-ins for the main-world code evaluated later (main-scan.ts, main-inject.ts), when the page may have
  * replaced them.
@@ -58,16 +57,11 @@ export const pristine = {
 export const MAX_PARAMS = 64;
 export const MAX_STRING = 16_384;
 export const MAX_RECORDS = 200;
-export const ARKOSE_V2 = /\/v2\/([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\/api\.js/;
-export const ARKOSE_LEGACY = /\/fc\/api\/?(\?|$)/;
+/** A global's name a page may hand us (e.g. a loader's `data-callback`). */
 export const GLOBAL_NAME = /^[A-Za-z_$][\w$]*$/;
 
 // Wrappers we created, so a page that writes a wrapper back (`gr.execute = gr.execute`) is not wrapped twice.
 export const wrappers = new WeakSetCtor<object>();
-// (original function) -> wrapper, one map per kind, so the same property read twice gives the same function.
-export const renderWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
-export const executeWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
-export const readyWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 
 export function isObjectLike(value: unknown): value is AnyObject {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
@@ -77,10 +71,15 @@ export function isElement(value: unknown): value is Element {
   return ElementCtor !== undefined && isObjectLike(value) && apply(hasInstance, ElementCtor, [value]) === true;
 }
 
+/** `target[key] = value` as a plain data property, without calling a setter the page defined anywhere. */
+export function defineData(target: object, key: PropertyKey, value: unknown): void {
+  defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function append<T>(list: T[], item: T): void {
   // Bounded, and without Array.prototype.push (a page may replace it).
   if (list.length >= MAX_RECORDS) apply(arraySplice, list, [0, list.length - MAX_RECORDS + 1]);
-  defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
+  defineData(list, list.length, item);
 }
 
 export function read(object: unknown, key: PropertyKey): unknown {

@@ -1,6 +1,15 @@
 /**
- * The reCAPTCHA half of the hook: `window.grecaptcha` as an accessor that arms `render`, `execute` and `ready` of
- * grecaptcha and grecaptcha.enterprise with wrappers that record their calls (and relay v3 execute() promises).
+ * reCAPTCHA's part of the early hook (src/inpage/hook.ts): `window.grecaptcha` as an accessor that arms `render`,
+ * `execute` and `ready` of grecaptcha and grecaptcha.enterprise with wrappers that record their calls (and relay v3
+ * execute() promises), and the JSON view of those records.
+ *
+ * What it leaves in a page (its part of the hook's documented footprint):
+ * - an accessor property `grecaptcha` on window that reads and writes like a plain global (not enumerable until
+ *   the page writes it, so Object.keys(window) is unchanged; `'grecaptcha' in window` is true from the start);
+ * - on the grecaptcha / grecaptcha.enterprise objects, once the page itself has defined them, the `render`,
+ *   `execute`, `ready` and `enterprise` data properties turned into accessors (same enumerability; `in` and key
+ *   order unchanged) whose getters return cached wrappers;
+ * - `execute()` returns our own promise, which settles like the page's (see `relayExecute`).
  */
 
 import {
@@ -8,9 +17,9 @@ import {
   apply,
   arraySplice,
   cached,
+  defineData,
   defineProperty,
   doc,
-  executeWrappers,
   G,
   getElementById,
   getOwnPropertyDescriptor,
@@ -25,11 +34,56 @@ import {
   promiseResolve,
   promiseThen,
   read,
-  readyWrappers,
-  renderWrappers,
   shortString,
-} from './builtins.js';
-import type { AnyObject, ExecuteRecord, Fn, HookStore, RenderRecord } from './records.js';
+  WeakMapCtor,
+} from '../../inpage/lib/early-hook/builtins.js';
+import { describeAll, describeElement, numberOrUndefined, plain } from '../../inpage/lib/early-hook/snapshot.js';
+import type { AnyObject, ExecuteCall, ExecuteSettled, Fn } from '../../model/inpage.js';
+
+/** One `render(container, params)` call. */
+export interface RenderRecord {
+  enterprise: boolean;
+  container?: Element;
+  containerId?: string;
+  /** Shallow copy of the params the page passed; `callback` keeps the page's own function (or string name). */
+  params: Record<string, unknown>;
+  /** The original `params.callback` reference, for the solver to call. */
+  callback?: unknown;
+  /** The widget id `render` returned. */
+  widgetId?: number;
+  at: number;
+}
+
+/** One `execute(...)` call. */
+export interface ExecuteRecord extends ExecuteCall {
+  /**
+   * Present when `execute` returned a promise. The page received our promise instead of the original one; it
+   * settles with whichever comes first: the original result (`settled: 'page'` / `'rejected'`) or the token passed
+   * to `resolve(token)` (`settled: 'solver'`). Returns true when the page's promise was still pending.
+   */
+  resolve?: (token: string) => boolean;
+  settled?: ExecuteSettled;
+}
+
+/** A token the solver queued for later execute() calls (consumed once, first match wins). */
+export interface QueuedToken {
+  token: string;
+  sitekey?: string;
+  action?: string;
+  enterprise?: boolean;
+}
+
+/** reCAPTCHA's lists in the early hook's records. */
+export interface RecaptchaHookRecords {
+  renders: RenderRecord[];
+  executes: ExecuteRecord[];
+  tokens: QueuedToken[];
+}
+
+// (original function) -> wrapper, one map per kind, so the same property read twice gives the same function.
+const renderWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
+const executeWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
+const readyWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 
 export function copyParams(params: unknown): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
@@ -43,7 +97,7 @@ export function copyParams(params: unknown): Record<string, unknown> {
   for (let i = 0; i < keys.length && i < MAX_PARAMS; i++) {
     const key = keys[i] as string;
     try {
-      defineProperty(copy, key, { value: params[key], writable: true, enumerable: true, configurable: true });
+      defineData(copy, key, params[key]);
     } catch {
       // A getter that throws is skipped; the page's own render will see the same throw.
     }
@@ -51,7 +105,12 @@ export function copyParams(params: unknown): Record<string, unknown> {
   return copy;
 }
 
-export function recordRender(store: HookStore, container: unknown, params: unknown, enterprise: boolean): RenderRecord {
+export function recordRender(
+  store: RecaptchaHookRecords,
+  container: unknown,
+  params: unknown,
+  enterprise: boolean,
+): RenderRecord {
   const record: RenderRecord = { enterprise, params: copyParams(params), at: now() };
   if (typeof container === 'string') {
     record.containerId = container;
@@ -98,7 +157,7 @@ export function wrapCall<R>(
   });
 }
 
-export function wrapRender(store: HookStore, original: Fn, enterprise: boolean): Fn {
+export function wrapRender(store: RecaptchaHookRecords, original: Fn, enterprise: boolean): Fn {
   return wrapCall(
     renderWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>,
     original,
@@ -110,7 +169,7 @@ export function wrapRender(store: HookStore, original: Fn, enterprise: boolean):
   );
 }
 
-export function takeQueuedToken(store: HookStore, record: ExecuteRecord): string | undefined {
+export function takeQueuedToken(store: RecaptchaHookRecords, record: ExecuteRecord): string | undefined {
   const tokens = store.tokens;
   if (!isArray(tokens)) return undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -136,7 +195,7 @@ export function takeQueuedToken(store: HookStore, record: ExecuteRecord): string
  * Until the solver acts, the real result flows through unchanged. R's rejection is always handled by us and
  * forwarded to P, so unhandled-rejection behaviour is the same as before.
  */
-export function relayExecute(store: HookStore, record: ExecuteRecord, result: unknown): unknown {
+export function relayExecute(store: RecaptchaHookRecords, record: ExecuteRecord, result: unknown): unknown {
   const then = read(result, 'then');
   if (typeof then !== 'function') return result;
   let settle: (value: unknown) => void = () => undefined;
@@ -169,7 +228,12 @@ export function relayExecute(store: HookStore, record: ExecuteRecord, result: un
   return ours;
 }
 
-export function recordExecute(store: HookStore, first: unknown, options: unknown, enterprise: boolean): ExecuteRecord {
+export function recordExecute(
+  store: RecaptchaHookRecords,
+  first: unknown,
+  options: unknown,
+  enterprise: boolean,
+): ExecuteRecord {
   const record: ExecuteRecord = { enterprise, at: now() };
   if (typeof first === 'string') record.sitekey = shortString(first);
   else if (typeof first === 'number') record.widgetId = first;
@@ -179,7 +243,7 @@ export function recordExecute(store: HookStore, first: unknown, options: unknown
   return record;
 }
 
-export function wrapExecute(store: HookStore, original: Fn, enterprise: boolean): Fn {
+export function wrapExecute(store: RecaptchaHookRecords, original: Fn, enterprise: boolean): Fn {
   return wrapCall(
     executeWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>,
     original,
@@ -193,7 +257,7 @@ export function wrapExecute(store: HookStore, original: Fn, enterprise: boolean)
  * object, so a page that kept a reference from before the release (`var gr = grecaptcha; gr.ready(() =>
  * gr.execute(...))`) still calls the wrappers. The callback is called with the same `this` and arguments.
  */
-export function wrapReady(store: HookStore, original: Fn, api: AnyObject, enterprise: boolean): Fn {
+export function wrapReady(store: RecaptchaHookRecords, original: Fn, api: AnyObject, enterprise: boolean): Fn {
   return cached(readyWrappers[enterprise ? 1 : 0] as WeakMap<Fn, Fn>, original, () => {
     return function (this: unknown) {
       // biome-ignore lint/complexity/noArguments: forward exactly what the page passed, however many.
@@ -229,18 +293,17 @@ export function armProperty(api: AnyObject, key: string, present: (value: unknow
   defineProperty(api, key, { get, set, enumerable: descriptor.enumerable, configurable: true });
 }
 
-export function armApi(store: HookStore, api: unknown, enterprise: boolean): void {
+/** Arm method `key` of `api`: its getter returns `wrap(method)`, or the value itself when it is no page function. */
+function armMethod(api: AnyObject, key: string, wrap: (method: Fn) => Fn): void {
+  armProperty(api, key, (value) => (typeof value === 'function' && !isWrapper(value) ? wrap(value as Fn) : value));
+}
+
+export function armApi(store: RecaptchaHookRecords, api: unknown, enterprise: boolean): void {
   if (!isObjectLike(api)) return;
   try {
-    armProperty(api, 'render', (value) =>
-      typeof value === 'function' && !isWrapper(value) ? wrapRender(store, value as Fn, enterprise) : value,
-    );
-    armProperty(api, 'execute', (value) =>
-      typeof value === 'function' && !isWrapper(value) ? wrapExecute(store, value as Fn, enterprise) : value,
-    );
-    armProperty(api, 'ready', (value) =>
-      typeof value === 'function' && !isWrapper(value) ? wrapReady(store, value as Fn, api, enterprise) : value,
-    );
+    armMethod(api, 'render', (method) => wrapRender(store, method, enterprise));
+    armMethod(api, 'execute', (method) => wrapExecute(store, method, enterprise));
+    armMethod(api, 'ready', (method) => wrapReady(store, method, api, enterprise));
     if (!enterprise) {
       armProperty(api, 'enterprise', (value) => {
         armApi(store, value, true);
@@ -260,7 +323,7 @@ export function armApi(store: HookStore, api: unknown, enterprise: boolean): voi
  * plain assignment, so every read of `grecaptcha` (which precedes every `grecaptcha.execute(...)` call) arms the
  * object's methods that exist by then.
  */
-export function hookGrecaptcha(store: HookStore): void {
+export function hookGrecaptcha(store: RecaptchaHookRecords): void {
   const descriptor = getOwnPropertyDescriptor(G, 'grecaptcha');
   if (descriptor && !descriptor.configurable) {
     // `var grecaptcha = ...` already ran (late install): arm the object itself.
@@ -307,3 +370,30 @@ export function hookGrecaptcha(store: HookStore): void {
   defineProperty(G, 'grecaptcha', { get, set, enumerable, configurable: true });
   armApi(store, current, false);
 }
+
+/** reCAPTCHA's records as JSON-safe data (HookSnapshot's renders, executes and tokens). */
+export function snapshotRecaptcha(store: RecaptchaHookRecords, budget: { left: number }): AnyObject {
+  return {
+    renders: describeAll(store.renders, (r) => ({
+      enterprise: r.enterprise === true,
+      containerId: shortString(r.containerId),
+      container: isElement(r.container) ? describeElement(r.container) : undefined,
+      params: plain(r.params, 3, budget),
+      widgetId: numberOrUndefined(r.widgetId),
+      at: r.at,
+    })),
+    executes: describeAll(store.executes, (e) => ({
+      enterprise: e.enterprise === true,
+      sitekey: shortString(e.sitekey),
+      widgetId: numberOrUndefined(e.widgetId),
+      action: shortString(e.action),
+      at: e.at,
+      promise: typeof e.resolve === 'function',
+      settled: shortString(e.settled),
+    })),
+    tokens: isArray(store.tokens) ? store.tokens.length : 0,
+  };
+}
+
+/** reCAPTCHA's lists in a new frame's records. */
+export const recaptchaRecords = (): RecaptchaHookRecords => ({ renders: [], executes: [], tokens: [] });

@@ -1,8 +1,12 @@
-/** The records as a JSON string, built only with install-time built-ins (the page may have replaced `JSON`). */
+/**
+ * The early hook's records as JSON-safe data and as a string, built only with install-time built-ins (the page may
+ * have replaced `JSON`). Each vendor's early-hook.ts describes its own records with these.
+ */
 
+import type { AnyObject, Fn } from '../../../model/inpage.js';
 import {
   append,
-  defineProperty,
+  defineData,
   getOwnPropertyDescriptor,
   isArray,
   isElement,
@@ -15,7 +19,6 @@ import {
   shortString,
   stringify,
 } from './builtins.js';
-import type { AnyObject, ArkoseRecord, ExecuteRecord, Fn, HookStore, RenderRecord } from './records.js';
 
 export function describeFunction(fn: unknown): { type: 'function'; name: string } {
   let name = '';
@@ -59,13 +62,20 @@ export function plain(value: unknown, depth: number, budget: { left: number }): 
   }
   for (let i = 0; i < keys.length && i < MAX_PARAMS; i++) {
     const key = keys[i] as string;
-    defineProperty(out, key, {
-      value: plain(read(value, key), depth - 1, budget),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    defineData(out, key, plain(read(value, key), depth - 1, budget));
   }
+  return out;
+}
+
+/** A number as it is (a record's widget id), anything else left out. */
+export function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** Each record of a list described, in a bounded list of our own. */
+export function describeAll<T>(list: readonly T[], view: (record: T) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < list.length; i++) append(out, view(list[i] as T));
   return out;
 }
 
@@ -92,46 +102,4 @@ export function serialize(value: unknown): string {
     first = false;
   }
   return out + '}';
-}
-
-export function snapshotOf(store: HookStore): string {
-  const budget = { left: 20_000 };
-  const renders: unknown[] = [];
-  for (let i = 0; i < store.renders.length; i++) {
-    const r = store.renders[i] as RenderRecord;
-    append(renders, {
-      enterprise: r.enterprise === true,
-      containerId: shortString(r.containerId),
-      container: isElement(r.container) ? describeElement(r.container) : undefined,
-      params: plain(r.params, 3, budget),
-      widgetId: typeof r.widgetId === 'number' ? r.widgetId : undefined,
-      at: r.at,
-    });
-  }
-  const executes: unknown[] = [];
-  for (let i = 0; i < store.executes.length; i++) {
-    const e = store.executes[i] as ExecuteRecord;
-    append(executes, {
-      enterprise: e.enterprise === true,
-      sitekey: shortString(e.sitekey),
-      widgetId: typeof e.widgetId === 'number' ? e.widgetId : undefined,
-      action: shortString(e.action),
-      at: e.at,
-      promise: typeof e.resolve === 'function',
-      settled: shortString(e.settled),
-    });
-  }
-  const arkose: unknown[] = [];
-  for (let i = 0; i < store.arkose.length; i++) {
-    const a = store.arkose[i] as ArkoseRecord;
-    append(arkose, {
-      publicKey: shortString(a.publicKey),
-      surl: shortString(a.surl),
-      selector: shortString(a.selector),
-      data: a.data === undefined ? undefined : plain(a.data, 4, budget),
-      onCompleted: typeof a.onCompleted === 'function' ? describeFunction(a.onCompleted) : undefined,
-      at: a.at,
-    });
-  }
-  return serialize({ v: 1, renders, executes, arkose, tokens: isArray(store.tokens) ? store.tokens.length : 0 });
 }

@@ -1,11 +1,16 @@
 /**
- * The Arkose half of the hook: watches for loader tags and wraps their `data-callback` global (v2) or the legacy
- * `FunCaptcha` / `ArkoseEnforcement` constructors, recording the enforcement config (key, blob, onCompleted).
+ * Arkose's part of the early hook (src/inpage/hook.ts): watches for loader tags and wraps their `data-callback` global
+ * (v2) or the legacy `FunCaptcha` / `ArkoseEnforcement` constructors, recording the enforcement config (key, blob,
+ * onCompleted), and the JSON view of those records.
+ *
+ * What it leaves in a page (its part of the hook's documented footprint):
+ * - only once an Arkose loader tag appears: its `data-callback` global (and, for the legacy loader, the
+ *   `FunCaptcha` / `ArkoseEnforcement` constructors) replaced by wrappers, and the enforcement object's `setConfig`
+ *   wrapped as an own property;
+ * - one MutationObserver on the document, used only to notice Arkose loader tags.
  */
 
 import {
-  ARKOSE_LEGACY,
-  ARKOSE_V2,
   addEventListener,
   append,
   apply,
@@ -36,8 +41,25 @@ import {
   weakSetAdd,
   weakSetHas,
   wrappers,
-} from './builtins.js';
-import type { ArkoseRecord, Fn, HookStore } from './records.js';
+} from '../../inpage/lib/early-hook/builtins.js';
+import { describeAll, describeFunction, plain } from '../../inpage/lib/early-hook/snapshot.js';
+import type { AnyObject, Fn } from '../../model/inpage.js';
+import { HOOK_LOADER_LEGACY, HOOK_LOADER_V2 } from './patterns.js';
+
+/** One Arkose enforcement object (updated on every setConfig) or legacy constructor call. */
+export interface ArkoseRecord {
+  publicKey?: string;
+  data?: unknown;
+  surl?: string;
+  selector?: string;
+  onCompleted?: Fn;
+  at: number;
+}
+
+/** Arkose's list in the early hook's records. */
+export interface ArkoseHookRecords {
+  arkose: ArkoseRecord[];
+}
 
 export interface ArkoseSource {
   publicKey?: string;
@@ -69,7 +91,7 @@ export function updateArkose(record: ArkoseRecord, config: unknown, legacy: bool
   record.at = now();
 }
 
-export function newArkoseRecord(store: HookStore, source: ArkoseSource): ArkoseRecord {
+export function newArkoseRecord(store: ArkoseHookRecords, source: ArkoseSource): ArkoseRecord {
   const record: ArkoseRecord = { at: now() };
   if (source.publicKey !== undefined) record.publicKey = source.publicKey;
   if (source.surl !== undefined) record.surl = source.surl;
@@ -79,7 +101,7 @@ export function newArkoseRecord(store: HookStore, source: ArkoseSource): ArkoseR
 
 export const enforcementRecords = new WeakMapCtor<object, ArkoseRecord>();
 
-export function hookEnforcement(store: HookStore, enforcement: unknown, source: ArkoseSource): void {
+export function hookEnforcement(store: ArkoseHookRecords, enforcement: unknown, source: ArkoseSource): void {
   if (!isObjectLike(enforcement)) return;
   const setConfig = read(enforcement, 'setConfig');
   if (typeof setConfig !== 'function' || isWrapper(setConfig)) return;
@@ -112,7 +134,7 @@ export function hookEnforcement(store: HookStore, enforcement: unknown, source: 
   }
 }
 
-export function wrapArkoseCallback(store: HookStore, original: Fn, source: ArkoseSource): Fn {
+export function wrapArkoseCallback(store: ArkoseHookRecords, original: Fn, source: ArkoseSource): Fn {
   const wrapper = function (this: unknown) {
     // biome-ignore lint/complexity/noArguments: forward exactly what the loader passed.
     const args = arguments;
@@ -127,7 +149,7 @@ export function wrapArkoseCallback(store: HookStore, original: Fn, source: Arkos
   return wrapper;
 }
 
-export function wrapArkoseConstructor(store: HookStore, original: Fn, source: ArkoseSource): Fn {
+export function wrapArkoseConstructor(store: ArkoseHookRecords, original: Fn, source: ArkoseSource): Fn {
   const wrapper = function (this: unknown) {
     // biome-ignore lint/complexity/noArguments: forward exactly what the page passed.
     const args = arguments;
@@ -180,7 +202,7 @@ export function hookGlobalFunction(name: string, wrap: (original: Fn) => Fn): bo
   return isWrapper(descriptor.get);
 }
 
-export function watchArkose(store: HookStore): void {
+export function watchArkose(store: ArkoseHookRecords): void {
   // Copied to locals: narrowing an imported binding does not reach into the closures below.
   const [document, Observer, observeFn, getAttr, byTagName] = [
     doc,
@@ -216,14 +238,14 @@ export function watchArkose(store: HookStore): void {
     } catch {
       return;
     }
-    const v2 = apply(regexpExec, ARKOSE_V2, [url.pathname]) as RegExpExecArray | null;
+    const v2 = apply(regexpExec, HOOK_LOADER_V2, [url.pathname]) as RegExpExecArray | null;
     if (v2) {
       const source: ArkoseSource = { publicKey: v2[1] as string, surl: url.origin };
       const name = apply(getAttr, script, ['data-callback']) as string | null;
       if (typeof name === 'string' && apply(regexpExec, GLOBAL_NAME, [name])) {
         append(pending, { name, wrap: (original: Fn) => wrapArkoseCallback(store, original, source) });
       }
-    } else if (apply(regexpExec, ARKOSE_LEGACY, [url.pathname + url.search])) {
+    } else if (apply(regexpExec, HOOK_LOADER_LEGACY, [url.pathname + url.search])) {
       const source: ArkoseSource = { surl: url.origin };
       const wrap = (original: Fn) => wrapArkoseConstructor(store, original, source);
       append(pending, { name: 'FunCaptcha', wrap });
@@ -261,3 +283,20 @@ export function watchArkose(store: HookStore): void {
   const existing = document.documentElement ? document.documentElement : null;
   if (existing) inspect(existing);
 }
+
+/** Arkose's records as JSON-safe data (HookSnapshot's arkose). */
+export function snapshotArkose(store: ArkoseHookRecords, budget: { left: number }): AnyObject {
+  return {
+    arkose: describeAll(store.arkose, (a) => ({
+      publicKey: shortString(a.publicKey),
+      surl: shortString(a.surl),
+      selector: shortString(a.selector),
+      data: a.data === undefined ? undefined : plain(a.data, 4, budget),
+      onCompleted: typeof a.onCompleted === 'function' ? describeFunction(a.onCompleted) : undefined,
+      at: a.at,
+    })),
+  };
+}
+
+/** Arkose's list in a new frame's records. */
+export const arkoseRecords = (): ArkoseHookRecords => ({ arkose: [] });
