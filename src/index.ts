@@ -2,6 +2,18 @@
 export type { SolveResult as TaskSolveResult } from './api/index.js';
 export * from './api/index.js';
 export {
+  AttachPageClosedError,
+  type AttachTargetKind,
+  attach,
+  getNetworkFindings,
+  type HookSnapshot,
+  isAttached,
+  type NetworkFinding,
+  readHookRecords,
+  settleNetworkFindings,
+  UnsupportedAttachTargetError,
+} from './attach/index.js';
+export {
   type ChromiumLocation,
   ChromiumNotFoundError,
   type ChromiumSource,
@@ -22,18 +34,6 @@ export {
   type TaskTypeOptions,
 } from './detect/index.js';
 export { UnsupportedPageError } from './drivers/index.js';
-export {
-  AttachPageClosedError,
-  type AttachTargetKind,
-  attach,
-  getNetworkFindings,
-  type HookSnapshot,
-  isAttached,
-  type NetworkFinding,
-  readHookRecords,
-  settleNetworkFindings,
-  UnsupportedAttachTargetError,
-} from './hook/index.js';
 export type {
   CaptchaInfo,
   CaptchaSolution,

@@ -2,12 +2,13 @@
  * `detect(page)`: find every captcha in every frame of a Puppeteer or Playwright page (or under a Frame), with the
  * exact EzCaptcha task for each. Reads only; sends nothing to the API; needs no client key.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
+import { watcherOf } from '../attach/index.js';
 import { isNavigationError } from '../drivers/errors.js';
-import { toDriverTarget } from '../drivers/index.js';
+import { type DriverTarget, toDriverTarget } from '../drivers/index.js';
 import { SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { getNetworkFindings, isAttached, settleNetworkFindings } from '../hook/index.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
 import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
@@ -40,8 +41,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface RoundResult {
   scanned: ScannedFrame[];
@@ -220,7 +219,12 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
       `detect(): timeout must be a finite number of milliseconds >= 0 (got ${String(timeout)}); use 0 to scan once.`,
     );
   }
-  const { page, root } = toDriverTarget(pageOrFrame);
+  return detectIn(toDriverTarget(pageOrFrame), { ...options, timeout });
+}
+
+/** detect() on a page already wrapped (the frame whose subtree to search, and its page); `options` already checked. */
+export async function detectIn({ page, root }: DriverTarget, options: DetectOptions = {}): Promise<DetectResult> {
+  const timeout = options.timeout ?? 0;
   const wantExplanation = options.explain === true || log.enabled;
   const started = Date.now();
   const deadline = started + timeout;
@@ -290,12 +294,13 @@ const LOAD_EVENT_EXPRESSION = `new Promise((resolve) => {
   }
 })`;
 
-/** What the early hook's response watcher saw (`s` in document/JSON bodies, anchor URLs); [] when not attached. */
+/** What the network watcher of an attached page saw (each vendor's network reading); [] when not attached. */
 async function networkFindings(page: DriverPage): Promise<NetworkEvidence[]> {
-  if (!isAttached(page)) return [];
+  const watcher = watcherOf(page);
+  if (!watcher) return [];
   try {
-    await settleNetworkFindings(page, NETWORK_SETTLE_MS);
-    return getNetworkFindings(page);
+    await watcher.settle(NETWORK_SETTLE_MS);
+    return watcher.findings();
   } catch (error) {
     log('network findings unavailable: %s', errorText(error));
     return [];

@@ -9,5 +9,5 @@ export type {
   TaskTypeOptions,
 } from '../model/captcha.js';
 export { buildTask, chooseTaskType } from '../vendors/registry.js';
-export { detect } from './detect.js';
+export { detect, detectIn } from './detect.js';
 export type { DetectExplanation, DetectOptions, DetectReason, DetectResult, FrameReport } from './types.js';

@@ -1,8 +1,11 @@
 /**
  * What the Puppeteer and Playwright adapters share: one stable wrapper per raw frame, the page and frame calls both
- * libraries spell the same way, and the mapping of their responses to DriverResponse.
+ * libraries spell the same way, and the mapping of their requests and responses to DriverPost and DriverResponse.
  */
-import type { DriverFrame, DriverKind, DriverPage, DriverResponse, InpageBundle } from './types.js';
+import createDebug from 'debug';
+import type { DriverFrame, DriverKind, DriverPage, DriverPost, DriverResponse, InpageBundle } from './types.js';
+
+const log = createDebug('ezcaptcha:hook');
 
 /** Evaluates an expression in one world of a frame. */
 export type Evaluator = (expression: string) => Promise<unknown>;
@@ -26,6 +29,14 @@ export interface RawResponseLike<Frame extends { url(): string }> {
   request(): { resourceType(): string };
 }
 
+/** The part of a Request both libraries spell the same way (Puppeteer gives no frame for a worker's request). */
+export interface RawRequestLike {
+  url(): string;
+  method(): string;
+  postData(): string | null | undefined;
+  frame(): { url(): string; parentFrame(): { url(): string } | null } | null;
+}
+
 /** The part of a Page both libraries spell the same way. */
 export interface RawPageLike<Frame extends RawFrameLike<Frame>> {
   mainFrame(): Frame;
@@ -33,8 +44,10 @@ export interface RawPageLike<Frame extends RawFrameLike<Frame>> {
   url(): string;
   isClosed(): boolean;
   on(event: 'response', listener: (response: RawResponseLike<Frame>) => void): unknown;
+  on(event: 'request', listener: (request: RawRequestLike) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   off(event: 'response', listener: (response: RawResponseLike<Frame>) => void): unknown;
+  off(event: 'request', listener: (request: RawRequestLike) => void): unknown;
   off(event: 'close', listener: () => void): unknown;
 }
 
@@ -85,6 +98,31 @@ export abstract class BaseDriverPage<
     this.raw.on('response', handler);
     return () => {
       this.raw.off('response', handler);
+    };
+  }
+
+  onPost(listener: (post: DriverPost) => void): () => void {
+    const handler = (request: RawRequestLike) => {
+      try {
+        if (request.method() !== 'POST') return;
+        const post: DriverPost = { url: request.url(), body: request.postData() ?? undefined };
+        try {
+          const frame = request.frame();
+          const frameURL = frame?.url();
+          if (frameURL) post.frameURL = frameURL;
+          const parentFrameURL = frame?.parentFrame()?.url();
+          if (parentFrameURL) post.parentFrameURL = parentFrameURL;
+        } catch {
+          // Service worker requests have no frame.
+        }
+        listener(post);
+      } catch (error) {
+        log('request ignored: %s', (error as Error).message);
+      }
+    };
+    this.raw.on('request', handler);
+    return () => {
+      this.raw.off('request', handler);
     };
   }
 

@@ -2,11 +2,12 @@
  * Turns a Puppeteer or Playwright Page (or Frame) into our DriverPage. The only place that knows which library
  * drives the page; everything else talks to DriverPage / DriverFrame.
  */
+import { BaseDriverFrame } from './base.js';
 import { PlaywrightDriverPage, type PlaywrightFrameLike, type PlaywrightPageLike } from './playwright.js';
 import { PuppeteerDriverPage, type PuppeteerFrameLike, type PuppeteerPageLike } from './puppeteer.js';
 import type { DriverFrame, DriverPage } from './types.js';
 
-export type { DriverFrame, DriverKind, DriverPage, DriverResponse } from './types.js';
+export type { DriverFrame, DriverKind, DriverPage, DriverPost, DriverResponse } from './types.js';
 
 /** Thrown when the value passed as a page is neither a Puppeteer nor a Playwright Page or Frame. */
 export class UnsupportedPageError extends TypeError {
@@ -91,6 +92,11 @@ export function toDriverTarget(pageOrFrame: unknown): DriverTarget {
     return { page, root };
   }
   throw new UnsupportedPageError(describeValue(pageOrFrame));
+}
+
+/** Page (its main frame), Frame, or one of ours -> DriverFrame. The same raw frame always gives the same DriverFrame. */
+export function toDriverFrame(pageOrFrame: unknown): DriverFrame {
+  return pageOrFrame instanceof BaseDriverFrame ? pageOrFrame : toDriverTarget(pageOrFrame).root;
 }
 
 /** Page or Frame -> DriverPage (a Frame gives its page). Cached: the same raw page gives the same DriverPage. */

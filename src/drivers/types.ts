@@ -15,8 +15,8 @@ export interface DriverFrame {
   childFrames(): DriverFrame[];
   isDetached(): boolean;
   /**
-   * Evaluate a JavaScript expression in the frame's main world, where page JavaScript lives (`___grecaptcha_cfg`,
-   * callbacks, the early hook's store), and return its JSON-serializable result, awaiting a returned promise. Goes
+   * Evaluate a JavaScript expression in the frame's main world, where page JavaScript lives (a vendor's globals,
+   * callbacks, the early hook's records), and return its JSON-serializable result, awaiting a returned promise. Goes
    * through the protocol, so a page CSP without unsafe-eval does not block it, and never sends `Runtime.enable`: on a
    * driver whose own evaluate is isolated (rebrowser `alwaysIsolated`), it resolves the main world through the DOM.
    */
@@ -54,6 +54,16 @@ export interface DriverResponse {
   text(): Promise<string>;
 }
 
+/** A POST request of a page or one of its frames. */
+export interface DriverPost {
+  url: string;
+  body: string | undefined;
+  /** URL of the frame that sent it, when known. */
+  frameURL?: string;
+  /** URL of that frame's parent, when it has one. */
+  parentFrameURL?: string;
+}
+
 export interface DriverPage {
   readonly kind: DriverKind;
   /** The driver's own Page object. */
@@ -67,6 +77,8 @@ export interface DriverPage {
   addInitScript(source: string): Promise<void>;
   /** Observe responses of the page and all its frames; returns a function that stops observing. */
   onResponse(listener: (response: DriverResponse) => void): () => void;
+  /** Observe POST requests of the page and all its frames (out-of-process ones included); returns a function that stops. */
+  onPost(listener: (post: DriverPost) => void): () => void;
   /** Called once when the page closes; returns a function that removes the listener. */
   onClose(listener: () => void): () => void;
 }

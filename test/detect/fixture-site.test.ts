@@ -6,8 +6,8 @@ import createDebug from 'debug';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
+import { attach } from '../../src/attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../../src/detect/index.js';
-import { attach } from '../../src/hook/index.js';
 import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 /** Every fixture page except `delayed` (it has its own test: the widget appears 2 s after load). */

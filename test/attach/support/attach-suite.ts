@@ -6,8 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureSite } from '../../../fixtures/site/index.js';
 import { startFixtureSite } from '../../../fixtures/site/index.js';
-import { toDriverPage } from '../../../src/drivers/index.js';
-import type { DriverFrame, DriverPage } from '../../../src/drivers/types.js';
 import {
   attach,
   getNetworkFindings,
@@ -16,7 +14,9 @@ import {
   readHookRecords,
   settleNetworkFindings,
   UnsupportedAttachTargetError,
-} from '../../../src/hook/index.js';
+} from '../../../src/attach/index.js';
+import { toDriverPage } from '../../../src/drivers/index.js';
+import type { DriverFrame, DriverPage } from '../../../src/drivers/types.js';
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../../support/browser.js';
 import { eventually } from './eventually.js';
 

@@ -5,7 +5,6 @@
  * /sorry/ page), and the action of v3 token requests. Observation only: no request interception.
  */
 import createDebug from 'debug';
-import { onPostRequest } from '../drivers/hook.js';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
 import { MAX_BODY_CHARS, type NetworkFinding, type NetworkValue } from '../model/captcha.js';
 import { NETWORK_READERS } from '../vendors/registry.js';
@@ -54,7 +53,7 @@ export class NetworkWatcher {
       }
     });
     // v3 / invisible token requests carry the action in their form body (`sa=`).
-    this.#stopRequests = onPostRequest(page.raw, ({ url, body, frameURL, parentFrameURL }) => {
+    this.#stopRequests = page.onPost(({ url, body, frameURL, parentFrameURL }) => {
       if (this.#closed) return;
       const values = present(NETWORK_READERS.map((reader) => reader.fromPost(url, body)));
       if (values.length > 0) {

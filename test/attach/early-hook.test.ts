@@ -5,7 +5,6 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDriverPage } from '../../src/drivers/index.js';
 import {
   AttachPageClosedError,
   attach,
@@ -13,7 +12,8 @@ import {
   type HookSnapshot,
   isAttached,
   readHookRecords,
-} from '../../src/hook/index.js';
+} from '../../src/attach/index.js';
+import { toDriverPage } from '../../src/drivers/index.js';
 import { launchPlaywright } from '../support/browser.js';
 import { eventually } from './support/eventually.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -177,6 +177,16 @@ describe('in-page hook', () => {
       [false, '6LcV3Key', 'again', 'page'],
     ]);
     await Promise.all([plain.close(), hooked.close()]);
+  });
+
+  it('reads the records from a Playwright page or frame as from its driver frame', async () => {
+    const page = await open('/behaviour', true);
+    await until(page, 'window.R && R.done');
+    const fromDriverFrame = await readHookRecords(toDriverPage(page).mainFrame());
+    expect(fromDriverFrame?.renders).toHaveLength(2);
+    expect(await readHookRecords(page)).toEqual(fromDriverFrame);
+    expect(await readHookRecords(page.mainFrame())).toEqual(fromDriverFrame);
+    await page.close();
   });
 
   it('keeps the original render callback and lets the solver resolve a pending execute() with a token', async () => {

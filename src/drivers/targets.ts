@@ -1,0 +1,136 @@
+/**
+ * The driver-specific part of attach(): tell what kind of target was passed (Playwright BrowserContext or Page,
+ * Puppeteer Browser, BrowserContext or Page) and reach every page it has now and will have later.
+ * Typed structurally so neither driver is needed at compile time.
+ */
+import createDebug from 'debug';
+
+const log = createDebug('ezcaptcha:hook');
+
+export type AttachTargetKind =
+  | 'frame'
+  | 'playwright-page'
+  | 'playwright-context'
+  | 'puppeteer-page'
+  | 'puppeteer-browser'
+  | 'puppeteer-context';
+
+/** Thrown by attach() for anything that is not a page, a browser context or a Puppeteer browser. */
+export class UnsupportedAttachTargetError extends TypeError {
+  override readonly name = 'UnsupportedAttachTargetError';
+}
+
+export interface AttachHandlers {
+  /** The init script, for contexts that register it once for all their pages. */
+  initScript: string;
+  /** Attach one raw page; `initScriptCovered` when its context already runs the init script for it. */
+  attachPage(page: object, initScriptCovered: boolean): Promise<void>;
+}
+
+type Method = (...args: unknown[]) => unknown;
+type Loose = Record<string, unknown>;
+
+function has(target: Loose, ...names: string[]): boolean {
+  return names.every((name) => typeof target[name] === 'function');
+}
+
+function call<T>(target: Loose, name: string, ...args: unknown[]): T {
+  return (target[name] as Method).apply(target, args) as T;
+}
+
+export function classifyAttachTarget(target: unknown): AttachTargetKind {
+  if (typeof target !== 'object' || target === null) {
+    throw new UnsupportedAttachTargetError(
+      `attach() expects a Playwright BrowserContext or Page, or a Puppeteer Browser, BrowserContext or Page; got ${target === null ? 'null' : typeof target}.`,
+    );
+  }
+  const t = target as Loose;
+  if (has(t, 'mainFrame', 'addInitScript')) return 'playwright-page';
+  if (has(t, 'mainFrame', 'evaluateOnNewDocument')) return 'puppeteer-page';
+  if (has(t, 'addInitScript', 'pages', 'newPage')) return 'playwright-context';
+  if (has(t, 'childFrames', 'page', 'evaluate')) return 'frame';
+  if (has(t, 'browserContexts', 'pages', 'newPage')) return 'puppeteer-browser';
+  if (has(t, 'pages', 'newPage', 'targets')) return 'puppeteer-context';
+  if (has(t, 'contexts', 'newContext')) {
+    throw new UnsupportedAttachTargetError(
+      'attach() got a Playwright Browser, which has no hook for contexts created later. Pass a BrowserContext ' +
+        '(attach(await browser.newContext())) or a Page instead.',
+    );
+  }
+  throw new UnsupportedAttachTargetError(
+    'attach() expects a Playwright BrowserContext or Page, or a Puppeteer Browser, BrowserContext or Page. ' +
+      'Pass the object from playwright-core / puppeteer-core (or the -extra wrappers).',
+  );
+}
+
+const newPageWrapped = new WeakSet<object>();
+
+/** Make `owner.newPage()` resolve only once the new page is attached, so a goto right after it is hooked. */
+function awaitAttachInNewPage(owner: Loose, handlers: AttachHandlers): void {
+  if (newPageWrapped.has(owner) || typeof owner.newPage !== 'function') return;
+  newPageWrapped.add(owner);
+  const original = owner.newPage as Method;
+  owner.newPage = async function newPage(this: unknown, ...args: unknown[]) {
+    const page = (await original.apply(this, args)) as object;
+    await handlers.attachPage(page, false).catch((error: unknown) => log('attach to new page failed: %O', error));
+    return page;
+  };
+}
+
+function followPuppeteerTargets(emitter: Loose, handlers: AttachHandlers): void {
+  // Popups and pages opened by other code. The first document of a popup may load before this runs.
+  call(emitter, 'on', 'targetcreated', (target: Loose) => {
+    if (call<string>(target, 'type') !== 'page') return;
+    void call<Promise<object | null>>(target, 'page')
+      .then((page) => (page ? handlers.attachPage(page, false) : undefined))
+      .catch((error: unknown) => log('attach to created target failed: %O', error));
+  });
+}
+
+/** Attach `target` and, for browsers and contexts, every page they have and will have. */
+export async function attachTarget(target: unknown, handlers: AttachHandlers): Promise<AttachTargetKind> {
+  const kind = classifyAttachTarget(target);
+  const t = target as Loose;
+  log('attach to %s', kind);
+  switch (kind) {
+    case 'frame':
+      // A frame's page: init scripts are per page and run in all of its frames.
+      await handlers.attachPage(call<object>(t, 'page'), false);
+      break;
+    case 'playwright-page':
+    case 'puppeteer-page':
+      await handlers.attachPage(t, false);
+      break;
+    case 'playwright-context': {
+      // One context-level init script covers existing pages' next navigations, new pages and popups.
+      await call<Promise<unknown>>(t, 'addInitScript', { content: handlers.initScript });
+      call(t, 'on', 'page', (page: object) => {
+        void handlers.attachPage(page, true).catch((error: unknown) => log('attach to new page failed: %O', error));
+      });
+      await Promise.all(call<object[]>(t, 'pages').map((page) => handlers.attachPage(page, true)));
+      break;
+    }
+    case 'puppeteer-browser': {
+      awaitAttachInNewPage(t, handlers);
+      for (const context of call<Loose[]>(t, 'browserContexts')) awaitAttachInNewPage(context, handlers);
+      if (typeof t.createBrowserContext === 'function') {
+        const create = t.createBrowserContext as Method;
+        t.createBrowserContext = async function createBrowserContext(this: unknown, ...args: unknown[]) {
+          const context = (await create.apply(this, args)) as Loose;
+          awaitAttachInNewPage(context, handlers);
+          return context;
+        };
+      }
+      followPuppeteerTargets(t, handlers);
+      await Promise.all((await call<Promise<object[]>>(t, 'pages')).map((page) => handlers.attachPage(page, false)));
+      break;
+    }
+    case 'puppeteer-context': {
+      awaitAttachInNewPage(t, handlers);
+      followPuppeteerTargets(t, handlers);
+      await Promise.all((await call<Promise<object[]>>(t, 'pages')).map((page) => handlers.attachPage(page, false)));
+      break;
+    }
+  }
+  return kind;
+}
