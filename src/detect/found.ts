@@ -7,7 +7,7 @@ import type { DriverFrame } from '../drivers/types.js';
 import type { DetectedCaptcha } from '../model/captcha.js';
 
 export interface HeldResponse {
-  /** `fingerprint()` of the widget's response field (reCAPTCHA textarea, Arkose `fc-token`); '' when empty. */
+  /** `fingerprint()` of the widget's response field (a textarea or token input, by vendor); '' when empty. */
   field: string;
   /**
    * `fingerprint()` of what our getResponse patch reports for the widget; '' when it reports nothing; absent where

@@ -5,7 +5,7 @@
  */
 import type { EARLY_HOOKS } from '../vendors/inpage.js';
 import type { VENDORS } from '../vendors/registry.js';
-import type { CaptchaKind, Vendor } from './captcha.js';
+import type { DetectedCaptcha } from './captcha.js';
 
 /** A page function, called through captured builtins. */
 export type Fn = (...args: unknown[]) => unknown;
@@ -92,14 +92,13 @@ export interface FrameScanBase {
 
 // ---- injection ----
 
-export interface InjectRequest {
-  vendor: Vendor;
-  kind: CaptchaKind;
-  enterprise: boolean;
-  sitekey: string;
+/** A global name or dotted path (`onDone`, `app.captcha.done`): the only callback names injection resolves. */
+export const GLOBAL_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** What injection is told: the captcha (as detection reported it) and its token. */
+export interface InjectRequest
+  extends Pick<DetectedCaptcha, 'vendor' | 'kind' | 'enterprise' | 'sitekey' | 'widgetId' | 'action'> {
   token: string;
-  widgetId?: number;
-  action?: string;
   /** Extra CSS selectors of hidden inputs the site reads the token from. */
   responseSelectors?: string[];
   /** `performance.timeOrigin` of the document seen at detection; injection is refused in any other document. */

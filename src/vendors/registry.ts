@@ -2,7 +2,15 @@
  * The vendor registry (Node side): the pipeline (detection, the network watcher, the API client's task catalogue)
  * reaches vendors only through this list. A new vendor is a new folder plus its lines here and in src/vendors/inpage.ts.
  */
-import type { DetectedTask, KnownTaskType, TaskInput, TaskTypeInput, TaskTypeOptions } from '../model/captcha.js';
+import type { DriverFrame } from '../drivers/types.js';
+import type {
+  DetectedCaptcha,
+  DetectedTask,
+  KnownTaskType,
+  TaskInput,
+  TaskTypeInput,
+  TaskTypeOptions,
+} from '../model/captcha.js';
 import type { DomScan, FrameScan, FrameScanBase, MainScan } from '../model/inpage.js';
 import { arkose } from './arkose/index.js';
 import { recaptcha } from './recaptcha/index.js';
@@ -95,3 +103,12 @@ export function emptyFrameScan(url: string, readyState: string): FrameScan {
 
 /** What the network watcher asks of each vendor that reads the page's traffic. */
 export const NETWORK_READERS: readonly NetworkReader[] = vendors.flatMap((v) => (v.network ? [v.network] : []));
+
+/**
+ * Whether a detected captcha's widget is still rendered in `frame` (the frame detection found it in), as its vendor
+ * tells from that frame's children; true where the vendor has no such check.
+ */
+export function widgetStillRendered(frame: DriverFrame, captcha: DetectedCaptcha): boolean {
+  const vendor = vendors.find((v) => v.vendor === captcha.vendor);
+  return vendor?.stillRendered?.(frame, captcha) ?? true;
+}

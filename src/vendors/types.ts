@@ -2,6 +2,7 @@
 
 import type { HeldResponse } from '../detect/found.js';
 import type { FrameNode } from '../detect/frames.js';
+import type { DriverFrame } from '../drivers/types.js';
 import type {
   DetectedCaptcha,
   DetectedTask,
@@ -111,5 +112,7 @@ export interface VendorModule<Key extends string = string, Dom = unknown, Main =
   /** Whether the vendor's script is loaded in the frame (an explanation's "script without widget"). */
   hasScript(frame: Frame): boolean;
   classify(frame: Frame, context: ClassifyContext): Classified[];
+  /** Whether a captcha it classified is still rendered in `frame` (absent: the vendor cannot tell, so it is). */
+  stillRendered?(frame: DriverFrame, captcha: DetectedCaptcha): boolean;
   readonly network?: NetworkReader;
 }

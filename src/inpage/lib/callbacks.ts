@@ -2,7 +2,7 @@
  * Calling page callbacks from the main world (src/inpage/main-inject.ts and each vendor's main-world injector): by
  * reference or by a global name, waiting a bounded time for a promise they return, with errors reduced to text.
  */
-import type { CallbackOutcome } from '../../model/inpage.js';
+import { type CallbackOutcome, GLOBAL_PATH } from '../../model/inpage.js';
 import { B, type Fn, isObject, own, read } from './main-world.js';
 
 /** The intrinsic Promise: an async function's result, whatever the page put in `window.Promise`. */
@@ -10,7 +10,7 @@ const IntrinsicPromise = (async () => undefined)().constructor as PromiseConstru
 
 /** The value at a global dotted name (`onDone`, `app.captcha.done`); undefined for anything else. */
 export function resolvePath(path: string): unknown {
-  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(path)) return undefined;
+  if (!GLOBAL_PATH.test(path)) return undefined;
   let target: unknown = window;
   const parts = path.split('.');
   for (let i = 0; i < parts.length; i++) {

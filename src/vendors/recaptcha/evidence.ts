@@ -138,19 +138,23 @@ export interface RecaptchaDom {
   inlineActions: InlineAction[];
 }
 
-/** What only the frame's page JavaScript tells of reCAPTCHA (read in the main world). */
-export interface RecaptchaMain {
+/** What the page's reCAPTCHA globals say. */
+export interface RecaptchaGlobals {
   /** The page's cfg object exists. */
   cfg: boolean;
   /** `grecaptcha` holds a value (the hook's accessor alone does not count). */
   grecaptcha: boolean;
-  /** Without the hook: an own `grecaptcha` property exists. */
-  grecaptchaOwn: boolean;
   enterpriseNamespace: boolean;
   clientFlag: boolean;
   api?: string;
   cfgEnterprise: boolean;
   renderModes: string[];
+}
+
+/** What only the frame's page JavaScript tells of reCAPTCHA (read in the main world). */
+export interface RecaptchaMain extends RecaptchaGlobals {
+  /** Without the hook: an own `grecaptcha` property exists. */
+  grecaptchaOwn: boolean;
   clients: MainClient[];
   renders: MainRender[];
   executes: ExecuteCall[];
@@ -161,16 +165,7 @@ export interface RecaptchaMain {
 /** reCAPTCHA's evidence of one frame, merged from both reads. */
 export interface RecaptchaFrame {
   loaders: RecaptchaLoader[];
-  globals: {
-    cfg: boolean;
-    grecaptcha: boolean;
-    enterpriseNamespace: boolean;
-    clientFlag: boolean;
-    api?: string;
-    cfgEnterprise: boolean;
-    renderModes: string[];
-    clientCount: number;
-  };
+  globals: RecaptchaGlobals & { clientCount: number };
   widgets: RecaptchaWidgetEvidence[];
   executes: ExecuteCall[];
   inlineActions: InlineAction[];

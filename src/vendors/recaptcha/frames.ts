@@ -1,4 +1,6 @@
 /** reCAPTCHA's own frames: which they are, and what their URLs add to the widget of the frame that renders them. */
+import type { DriverFrame } from '../../drivers/types.js';
+import type { DetectedCaptcha } from '../../model/captcha.js';
 import type { OwnerEvidence, VendorFrame } from '../types.js';
 import { newWidget, type RecaptchaFrame } from './evidence.js';
 import { ANCHOR_NAME, ANCHOR_PATH, BFRAME_NAME, BFRAME_PATH, OWN_PATH } from './patterns.js';
@@ -57,4 +59,16 @@ export function readRecaptchaFrames(frames: readonly VendorFrame[], evidence: Ow
   // Challenge frames last: they mark widgets that their anchors (or the owner's DOM) described.
   for (const frame of frames) if (frame.node.vendor === 'recaptcha-anchor') readAnchor(frame, evidence);
   for (const frame of frames) if (frame.node.vendor === 'recaptcha-bframe') readBframe(frame, evidence);
+}
+
+/** The widget is still rendered: an anchor frame for its site key is a child of the frame that holds it. */
+export function recaptchaStillRendered(frame: DriverFrame, captcha: DetectedCaptcha): boolean {
+  try {
+    return frame.childFrames().some((child) => {
+      const url = new URL(child.url());
+      return ANCHOR_PATH.test(url.pathname) && url.searchParams.get('k') === captcha.sitekey && !child.isDetached();
+    });
+  } catch {
+    return false;
+  }
 }

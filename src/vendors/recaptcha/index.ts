@@ -9,7 +9,7 @@ import {
   type RecaptchaFrame,
   type RecaptchaMain,
 } from './evidence.js';
-import { readRecaptchaFrames, recaptchaFrameKind } from './frames.js';
+import { readRecaptchaFrames, recaptchaFrameKind, recaptchaStillRendered } from './frames.js';
 import { mergeRecaptcha, renderedMeanwhile } from './merge.js';
 import { recaptchaNetwork } from './network.js';
 import { LABEL, PAGE_GLOBALS } from './patterns.js';
@@ -44,5 +44,6 @@ export const recaptcha = {
   describe: describeRecaptcha,
   hasScript: hasRecaptchaScript,
   classify: classifyRecaptcha,
+  stillRendered: recaptchaStillRendered,
   network: recaptchaNetwork,
 } as const satisfies VendorModule<'recaptcha', RecaptchaDom, RecaptchaMain, RecaptchaFrame>;
