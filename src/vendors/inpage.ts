@@ -3,7 +3,7 @@
  * bundle carries only its own parts. Plain browser code. A new vendor adds its line to each list it has a part in.
  */
 import type { Vendor } from '../model/captcha.js';
-import type { AnyObject, DomScan, InjectOutcome, InjectRequest, MainScan } from '../model/inpage.js';
+import type { DomScan, InjectOutcome, InjectRequest, MainScan } from '../model/inpage.js';
 import { scanArkoseDom } from './arkose/dom-scan.js';
 import { arkoseRecords, snapshotArkose, watchArkose } from './arkose/early-hook.js';
 import { funcaptchaResponseFields } from './arkose/fill.js';
@@ -33,20 +33,14 @@ export const MAIN_SCANS: ReadonlyArray<(into: MainScan, maxDepth: number) => voi
 ];
 
 /**
- * The early hook (src/inpage/hook.ts): each vendor's record lists (made once, before any part installs), its install
- * (which hooks the page and records into those lists) and its part of the records' snapshot.
+ * The early hook (src/inpage/hook.ts): for each vendor `[records, install, snapshot]`: a function that makes its record
+ * lists (once, before any part installs), its install (which hooks the page and records into those lists) and its
+ * part of the records' snapshot. Tuples, not objects: the hook bundle runs in every frame, so it stays small.
  */
 export const EARLY_HOOKS = [
   [recaptchaRecords, hookGrecaptcha, snapshotRecaptcha],
   [arkoseRecords, watchArkose, snapshotArkose],
 ] as const;
-
-/** One vendor's part of the early hook (a tuple: the hook bundle is injected in every frame, so it stays small). */
-export type EarlyHookPart<Records> = readonly [
-  records: () => Records,
-  install: (store: Records) => void,
-  snapshot: (store: Records, budget: { left: number }) => AnyObject,
-];
 
 /** The isolated-world injection (src/inpage/inject.ts), by `DetectedCaptcha.vendor`: the fields that take the token. */
 export const FILLS: Readonly<Record<Vendor, (request: InjectRequest) => Element[]>> = {

@@ -23,10 +23,9 @@ export const VENDORS = [recaptcha, arkose] as const;
 export const KNOWN_TASK_TYPES = [...recaptcha.taskTypes, ...arkose.taskTypes] as const;
 
 /** Points per task (1 USD = 10,000 points; 1,000 tasks cost points / 10 USD). */
-export const TASK_PRICES: Readonly<Record<KnownTaskType, number>> = Object.freeze({
-  ...recaptcha.prices,
-  ...arkose.prices,
-});
+export const TASK_PRICES = Object.freeze(Object.assign({}, ...VENDORS.map((v) => v.prices))) as Readonly<
+  Record<KnownTaskType, number>
+>;
 
 /** A vendor's key: its folder name and the key of its part of each scan. */
 export type VendorKey = (typeof VENDORS)[number]['key'];

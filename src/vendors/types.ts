@@ -4,6 +4,7 @@ import type { HeldResponse } from '../detect/found.js';
 import type { FrameNode } from '../detect/frames.js';
 import type { DriverFrame } from '../drivers/types.js';
 import type {
+  CaptchaKind,
   DetectedCaptcha,
   DetectedTask,
   KnownTaskType,
@@ -31,7 +32,7 @@ export interface VendorTasks {
   /** `DetectedCaptcha.vendor` of this vendor's captchas. */
   readonly vendor: Vendor;
   /** The kinds of this vendor's captchas. */
-  readonly kinds: readonly TaskTypeInput['kind'][];
+  readonly kinds: readonly CaptchaKind[];
   readonly taskTypes: readonly KnownTaskType[];
   /** Points per task type, for each of `taskTypes`. */
   readonly prices: Readonly<Partial<Record<KnownTaskType, number>>>;
