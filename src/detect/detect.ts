@@ -12,6 +12,7 @@ import { mainScanSource } from '../inpage/generated/main-scan.js';
 import { type DomScan, emptyMainScan, type FrameScan } from '../inpage/lib/evidence.js';
 import type { MainScan } from '../inpage/main-scan.js';
 import { classify, type NetworkFinding, type ScannedFrame } from './classify.js';
+import { markRead } from './found.js';
 import { collectFrames, type FrameNode } from './frames.js';
 import { mergeScans } from './merge.js';
 import type { DetectExplanation, DetectedCaptcha, DetectOptions, DetectResult, FrameReport } from './types.js';
@@ -255,6 +256,7 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
       return withExplanation([], wantExplanation ? explanation : undefined);
     }
     rounds++;
+    const readAt = Date.now();
     last = await scanRound(page, root);
     const now = Date.now();
     if (last.unsettled.length > 0 && now < readyDeadline) {
@@ -264,6 +266,7 @@ export async function detect(pageOrFrame: unknown, options: DetectOptions = {}):
     }
     const network = await networkFindings(page);
     captchas = classify(last.scanned, last.vendor, network, { highScore: options.highScore });
+    for (const c of captchas) markRead(c, readAt);
     if (last.unsettled.length > 0) {
       for (const c of captchas) {
         c.diagnostics = [...(c.diagnostics ?? []), `scanned before documents settled: ${last.unsettled[0]}`];
