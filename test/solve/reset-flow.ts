@@ -24,6 +24,11 @@ export interface ResetFlow {
   click?: (selector: string) => Promise<unknown>;
   /** Solves the page once; defaults to solveCaptchas with the local server. */
   solve(page: PageLike): Promise<SolveResult>;
+  /**
+   * rebrowser-playwright-core `alwaysIsolated` only: its evaluate fails "Execution context was destroyed" while an
+   * Arkose frame (re)loads, with no plugin at all (docs/reliability.md); the round read is repeated on that error.
+   */
+  upstreamContextRace?: boolean;
 }
 
 export function localSolveOptions(server: EzCaptchaServer, extra: SolveOptions = {}): SolveOptions {
@@ -43,13 +48,20 @@ export async function roundOf(page: PageLike): Promise<number> {
   return Number(round);
 }
 
-export async function untilRound(page: PageLike, round: number, ms = 10_000): Promise<void> {
+const CONTEXT_DESTROYED = /Execution context was destroyed/;
+
+export async function untilRound(page: PageLike, round: number, upstreamContextRace = false): Promise<void> {
+  const read = () =>
+    roundOf(page).catch((error: unknown) => {
+      if (upstreamContextRace && CONTEXT_DESTROYED.test(String(error))) return -1;
+      throw error;
+    });
   await step(
     `round ${round}`,
     (async () => {
-      while ((await roundOf(page)) !== round) await new Promise((r) => setTimeout(r, 25));
+      while ((await read()) !== round) await new Promise((r) => setTimeout(r, 25));
     })(),
-    ms,
+    10_000,
   );
 }
 
@@ -65,7 +77,7 @@ export async function playResetRounds(flow: ResetFlow): Promise<SolveResult[]> {
   const callbackPage = fixture.captchas.every((c) => c.callback !== undefined);
   const results: SolveResult[] = [];
   for (let round = 1; round <= rounds; round++) {
-    await untilRound(page, round);
+    await untilRound(page, round, flow.upstreamContextRace);
     // An invisible widget asks for a token when the visitor presses the button again (execute() on click).
     if (round > 1 && callbackPage && fixture.submit && fixture.captchas[0]?.kind === 'invisible') {
       await click(fixture.submit.selector);

@@ -126,6 +126,7 @@ export function stealthPageSuite(driver: StealthDriverName): void {
             fixture: site.page(name),
             click: stealthClick(driver, page),
             solve: (p) => solveCaptchas(p, localSolveOptions(server)),
+            upstreamContextRace: driver === 'rebrowser-playwright-isolated',
           });
         } finally {
           await closePage(page);

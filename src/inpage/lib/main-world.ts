@@ -44,19 +44,24 @@ export function hookStore(): AnyObject | undefined {
 export const store = hookStore();
 
 /**
- * The tokens our getResponse patch reports, by widget id ('default' for a call without one): a null-prototype object
- * on the window (created by the injector, emptied per widget by the page's reset()), so the scan reads it as data.
+ * The tokens our getResponse patch reports, by widget id ('default' for a call without one), emptied per widget by the
+ * page's reset(). It adds no global of its own: with the early hook it sits in the hook's store, otherwise on the
+ * patched getResponse functions (their one documented symbol), where the scan reads it as data.
  */
 export function responseTable(create = false): AnyObject | undefined {
-  const existing = own(window, PATCH_KEY);
-  if (isObject(existing) || !create) return isObject(existing) ? existing : undefined;
-  const table = Object.create(null) as AnyObject;
-  try {
-    Object.defineProperty(window, PATCH_KEY, { value: table, configurable: true });
-  } catch {
-    return undefined;
+  if (store) {
+    const kept = own(store, 'responses');
+    if (isObject(kept) || !create) return isObject(kept) ? kept : undefined;
+    const table = Object.create(null) as AnyObject;
+    Object.defineProperty(store, 'responses', { value: table });
+    return table;
   }
-  return table;
+  const grecaptcha = own(window, 'grecaptcha');
+  for (const api of [grecaptcha, own(grecaptcha, 'enterprise')]) {
+    const kept = own(own(api, 'getResponse'), PATCH_KEY);
+    if (isObject(kept)) return kept;
+  }
+  return create ? (Object.create(null) as AnyObject) : undefined;
 }
 export const B: Pristine = (() => {
   const saved = store ? current.getOwnPropertyDescriptor(store, 'pristine') : undefined;
