@@ -14,8 +14,8 @@ import type { Page } from 'puppeteer-core';
 import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaPluginOptions, SolveRecaptchasResult } from '../../src/index.js';
 import {
-  apiCounts,
   type BenchContext,
+  contenderOutcome,
   KEYS,
   launchOurs,
   load,
@@ -128,12 +128,7 @@ async function runContender(ctx: BenchContext, contender: ResetRow['contender'],
   }
   const wallS = (performance.now() - started) / 1000;
   const stats = plugin?.solver.stats();
-  const api = apiCounts(server.requests, server.tasks, OURS_KEY, since);
-  const ownTask = new Set([...server.tasks.keys()]);
-  await server.close();
-  const mine = site.verifications.filter(
-    (v) => v.page === PAGE && v.at >= since && ownTask.has(v.claims?.taskId ?? ''),
-  );
+  const { api, verifications: mine } = await contenderOutcome(site, server, OURS_KEY, PAGE, since);
   const ok = mine.filter((v) => v.ok).length;
   const first = rounds.map((r) => r?.[0]?.waitMs ?? Number.NaN).filter(Number.isFinite);
   const second = rounds.map((r) => r?.[1]?.waitMs ?? Number.NaN).filter(Number.isFinite);
