@@ -14,6 +14,7 @@ import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
 import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
 import { emptyMainScan, PAGE_GLOBALS, vendors } from '../vendors/registry.js';
 import { classify, type ScannedFrame } from './classify.js';
+import { markRead } from './found.js';
 import { collectFrames, comparePaths, type FrameNode } from './frames.js';
 import { mergeScans } from './merge.js';
 import type { DetectExplanation, DetectOptions, DetectResult, FrameReport } from './types.js';
@@ -245,6 +246,7 @@ export async function detectIn({ page, root }: DriverTarget, options: DetectOpti
       return withExplanation([], wantExplanation ? explanation : undefined);
     }
     rounds++;
+    const readAt = Date.now();
     last = await scanRound(page, root);
     const now = Date.now();
     if (last.unsettled.length > 0 && now < readyDeadline) {
@@ -254,6 +256,7 @@ export async function detectIn({ page, root }: DriverTarget, options: DetectOpti
     }
     const network = await networkFindings(page);
     captchas = classify(last.scanned, last.vendor, network, { highScore: options.highScore });
+    for (const c of captchas) markRead(c, readAt);
     if (last.unsettled.length > 0) {
       for (const c of captchas) {
         c.diagnostics = [...(c.diagnostics ?? []), `scanned before documents settled: ${last.unsettled[0]}`];

@@ -20,12 +20,22 @@ export interface Found {
   /** The frame the captcha was found in (its `framePath` at detection). */
   frame: DriverFrame;
   held: HeldResponse;
+  /**
+   * When the scan that read `held` began (ms since epoch): `held` says nothing about a token injected after this (a
+   * scan that overlapped an injection may have read the field before and getResponse after).
+   */
+  readAt?: number;
 }
 
 const found = new WeakMap<DetectedCaptcha, Found>();
 
 export function recordFound(captcha: DetectedCaptcha, what: Found): void {
   found.set(captcha, what);
+}
+
+export function markRead(captcha: DetectedCaptcha, readAt: number): void {
+  const what = found.get(captcha);
+  if (what) what.readAt = readAt;
 }
 
 /** What detection saw of this captcha; undefined for a captcha object detection did not make. */

@@ -265,9 +265,12 @@ export class CaptchaSolver extends SolverEvents {
       forgetSolved(page.raw, captcha.id);
       return { state: 'unsolved' };
     }
-    const held = foundOf(captcha)?.held;
+    const found = foundOf(captcha);
+    const held = found?.held;
+    // A scan that began before our token went in cannot tell: it may have read the field before the injection.
     const holds =
       !held ||
+      (found.readAt ?? 0) < record.injectedAt ||
       (held.field === record.response && (held.getResponse === undefined || held.getResponse === record.response));
     return { state: holds ? 'solved' : 'reset', record };
   }

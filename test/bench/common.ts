@@ -7,8 +7,8 @@ import puppeteerCore, { type Browser, type Frame, type Page } from 'puppeteer-co
 import { addExtra } from 'puppeteer-extra';
 import { PuppeteerExtraPluginRecaptcha } from 'puppeteer-extra-plugin-recaptcha';
 import { Bench, type FnOptions } from 'tinybench';
-import type { RecordedRequest, ServerTask } from '../../fixtures/ezcaptcha-server/index.js';
-import type { FixtureSite } from '../../fixtures/site/index.js';
+import type { EzCaptchaServer, RecordedRequest, ServerTask } from '../../fixtures/ezcaptcha-server/index.js';
+import type { FixtureSite, Verification } from '../../fixtures/site/index.js';
 import { chromiumArgs, findChromium } from '../../src/browser/find.js';
 import { EzCaptchaClient, EzCaptchaPlugin, type EzCaptchaPluginOptions, type TaskType } from '../../src/index.js';
 
@@ -330,6 +330,26 @@ export function apiCounts(
     if (r.endpoint === 'getTaskResult') getTaskResult += 1;
   }
   return { createTask, getTaskResult, points };
+}
+
+/**
+ * A contender's API counts and the site's verifications of its own tokens on `page` since `since` (each contender
+ * has its own server, which issues its own task ids); closes the server.
+ */
+export async function contenderOutcome(
+  site: FixtureSite,
+  server: EzCaptchaServer,
+  key: string,
+  page: string,
+  since: number,
+): Promise<{ api: ApiCounts; verifications: Verification[] }> {
+  const api = apiCounts(server.requests, server.tasks, key, since);
+  const own = new Set([...server.tasks.keys()]);
+  await server.close();
+  const verifications = site.verifications.filter(
+    (v) => v.page === page && v.at >= since && own.has(v.claims?.taskId ?? ''),
+  );
+  return { api, verifications };
 }
 
 // ---------- memory ----------

@@ -14,8 +14,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaPluginOptions, SolveRecaptchasResult } from '../../src/index.js';
 import {
-  apiCounts,
   type BenchContext,
+  contenderOutcome,
   ezcaptchaProvider,
   incumbentTarget,
   KEYS,
@@ -185,13 +185,7 @@ async function runContender(
     await browser.close().catch(() => undefined);
   }
   const wallS = (performance.now() - started) / 1000;
-  // Verifications of this contender's tokens (each server issues its own task ids).
-  const api = apiCounts(server.requests, server.tasks, key, since);
-  const ownTask = new Set([...server.tasks.keys()]);
-  await server.close();
-  const mine = site.verifications.filter(
-    (v) => v.page === PAGE && v.at >= since && ownTask.has(v.claims?.taskId ?? ''),
-  );
+  const { api, verifications: mine } = await contenderOutcome(site, server, key, PAGE, since);
   const ok = mine.filter((v) => v.ok).length;
   const rejected = mine.length - ok;
   const withTask = runs.filter((r) => r && r.found > 0);

@@ -10,6 +10,7 @@ import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures
 import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, solveCaptchas } from '../../src/index.js';
+import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
 import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
 import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
 
@@ -23,7 +24,13 @@ const CAPTCHA_PAGES = buildPages({ jsonS: '' })
  * are detected and solved, but the token cannot reach the site on any driver, vanilla included (README "Stealth
  * stacks": what works without attach()).
  */
-export const NEEDS_ATTACH: readonly string[] = ['v3-execute', 'enterprise-v3', 'funcaptcha', 'funcaptcha-custom'];
+export const NEEDS_ATTACH: readonly string[] = [
+  'v3-execute',
+  'enterprise-v3',
+  'funcaptcha',
+  'funcaptcha-custom',
+  'reset-funcaptcha',
+];
 
 export function stealthPageSuite(driver: StealthDriverName): void {
   let site: FixtureSite;
@@ -101,6 +108,32 @@ export function stealthPageSuite(driver: StealthDriverName): void {
 
   describe(`${driver}: every fixture page with attach()`, () => {
     it.each(CAPTCHA_PAGES)('solves %s and the site accepts every token', (name) => solvePage(name, true), 40_000);
+  });
+
+  describe(`${driver}: pages that reset their widget, every round with one new task`, () => {
+    it.each(RESET_PAGES)(
+      'solves every round of %s with attach(); the site verifies each token',
+      async (name) => {
+        const page: PageLike = await step('newPage', newPage(browser));
+        try {
+          await step('attach', attach(page));
+          await step('goto', page.goto(site.page(name).url));
+          site.resetVerifications();
+          await playResetRounds({
+            site,
+            server,
+            page,
+            fixture: site.page(name),
+            click: stealthClick(driver, page),
+            solve: (p) => solveCaptchas(p, localSolveOptions(server)),
+            upstreamContextRace: driver === 'rebrowser-playwright-isolated',
+          });
+        } finally {
+          await closePage(page);
+        }
+      },
+      60_000,
+    );
   });
 
   describe(`${driver}: every fixture page without attach()`, () => {
