@@ -6,8 +6,9 @@ import createDebug from 'debug';
 import { PuppeteerExtraPlugin } from 'puppeteer-extra-plugin';
 import { detect } from '../detect/index.js';
 import { attach } from '../hook/index.js';
+import { rejectUnknownSolveOptions } from '../solve/options.js';
 import { CaptchaSolver } from '../solve/solve.js';
-import type { SolveOptions } from '../solve/types.js';
+import type { IncumbentOptions, SolveOptions } from '../solve/types.js';
 import {
   type CaptchaSolution,
   type CaptchaSolved,
@@ -20,15 +21,7 @@ import {
 const log = createDebug('ezcaptcha:plugin');
 
 /** Options of the plugin: every solve option, plus the incumbent's names so existing configs keep working. */
-export interface EzCaptchaPluginOptions extends SolveOptions {
-  /** puppeteer-extra-plugin-recaptcha style: `provider.token` is taken as the client key. */
-  provider?: { id?: string; token?: string };
-  /** Set to false to skip v3 (score) captchas, as the incumbent did by default. Default true. */
-  solveScoreBased?: boolean;
-  /** Set to false to skip invisible captchas, as the incumbent did by default. Default true. */
-  solveInactiveChallenges?: boolean;
-  /** Accepted for compatibility and ignored: this plugin never paints the page. */
-  visualFeedback?: boolean;
+export interface EzCaptchaPluginOptions extends SolveOptions, IncumbentOptions {
   /**
    * Install the early hook (v3 action and render capture, network `s` watcher) on new pages. Default true; with
    * `solveOnSight`, new pages are also watched by `plugin.solver` (call `plugin.solver.close()` when done).
@@ -66,26 +59,6 @@ export interface EzCaptchaPluginInstance {
 
 type AnyPage = { on?: (event: string, listener: (arg: unknown) => void) => unknown; frames?: () => unknown[] };
 
-function toPluginSolveOptions(options: EzCaptchaPluginOptions): SolveOptions {
-  const {
-    provider,
-    solveScoreBased,
-    solveInactiveChallenges,
-    visualFeedback: _ignored,
-    earlyHook: _hook,
-    ...rest
-  } = options;
-  return {
-    ...rest,
-    clientKey: rest.clientKey ?? provider?.token,
-    kinds: {
-      ...(solveScoreBased === false ? { score: false } : {}),
-      ...(solveInactiveChallenges === false ? { invisible: false } : {}),
-      ...rest.kinds,
-    },
-  };
-}
-
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
@@ -97,8 +70,10 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
   constructor(options: EzCaptchaPluginOptions) {
     // The base class deep-merges its options, which would clone AbortSignals and functions: keep ours private.
     super({});
-    this.solver = new CaptchaSolver(toPluginSolveOptions(options));
-    this.#earlyHook = options.earlyHook !== false;
+    rejectUnknownSolveOptions(options, ['earlyHook']);
+    const { earlyHook, ...solveOptions } = options;
+    this.solver = new CaptchaSolver(solveOptions);
+    this.#earlyHook = earlyHook !== false;
     this.#sightOn = options.solveOnSight === true;
   }
 

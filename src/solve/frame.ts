@@ -8,6 +8,7 @@ import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
+import { CaptchaError } from './errors.js';
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
@@ -45,8 +46,8 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
     // evaluate never gave; name it as the solver does for a detached frame.
     const message = error instanceof Error ? error.message : String(error);
     if (frame.isDetached() || goneReason(error) === 'FRAME_DETACHED') {
-      throw Object.assign(new Error(`The frame that held the captcha is gone: ${message.split('\n')[0]}`), {
-        code: 'FRAME_DETACHED',
+      throw new CaptchaError('FRAME_DETACHED', `The frame that held the captcha is gone: ${message.split('\n')[0]}`, {
+        cause: error,
       });
     }
     throw error;

@@ -5,6 +5,7 @@
  * the pool never holds more unused tokens than the waste budget has left.
  */
 import createDebug from 'debug';
+import { AbortError } from '../api/errors.js';
 import type { DetectedCaptcha, DetectedTask } from '../detect/index.js';
 import type { WasteReason } from './events.js';
 import type { NormalizedPrefetch } from './options.js';
@@ -188,7 +189,7 @@ export class TokenPool {
   /** Cancel polling, clear every timer, and count what was never used as waste. */
   close(): void {
     if (this.#closed.signal.aborted) return;
-    this.#closed.abort(Object.assign(new Error('The solver was closed.'), { code: 'ABORTED' }));
+    this.#closed.abort(new AbortError('The solver was closed.'));
     for (const state of this.#keys.values()) {
       for (const ready of state.ready.splice(0)) {
         clearTimeout(ready.timer);

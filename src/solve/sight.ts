@@ -4,6 +4,7 @@
  * document: a `solve()` that got there first registers its own task too, so a captcha never gets two.
  */
 import createDebug from 'debug';
+import { AbortError } from '../api/errors.js';
 import type { DetectedCaptcha } from '../detect/index.js';
 import type { DriverPage } from '../drivers/types.js';
 import type { WasteReason } from './events.js';
@@ -147,7 +148,7 @@ export class SightTracker {
   /** Stop every watch, cancel sight tasks nobody claimed (counted as waste). */
   close(): void {
     if (this.closed) return;
-    this.#closed.abort(Object.assign(new Error('The solver was closed.'), { code: 'ABORTED' }));
+    this.#closed.abort(new AbortError('The solver was closed.'));
     for (const watch of this.#watches.values()) watch.stop();
     this.#watches.clear();
     for (const entries of this.#entries.values()) {

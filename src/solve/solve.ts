@@ -4,10 +4,17 @@
  */
 import createDebug from 'debug';
 import pLimit from 'p-limit';
-import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
+import {
+  AbortError,
+  EzCaptchaClient,
+  EzCaptchaError,
+  TASK_PRICES,
+  type Task,
+  TimeoutError,
+  taskIdOf,
+} from '../api/index.js';
 import { foundOf } from '../detect/found.js';
 import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
-import { goneReason } from '../drivers/errors.js';
 import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
@@ -15,6 +22,7 @@ import { attach } from '../hook/index.js';
 import type { InjectOutcome } from '../inpage/inject.js';
 import { fingerprint } from '../inpage/lib/evidence.js';
 import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
+import { CaptchaError, emptyResult as empty, errorInfo, SolveError, tokenInPage } from './errors.js';
 import { type SolverEvent, SolverEvents, type WasteReason } from './events.js';
 import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
 import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
@@ -28,42 +36,25 @@ const log = createDebug('ezcaptcha:solve');
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
 
-/** Thrown by solveCaptchas when `throwOnError` is set and a captcha could not be solved. */
-export class SolveError extends Error {
-  override readonly name = 'SolveError';
-  readonly code: string;
-  readonly result: SolveResult;
-
-  constructor(message: string, code: string, result: SolveResult) {
-    super(message);
-    this.code = code;
-    this.result = result;
-  }
-}
-
 function pointsOf(type: string): number {
   return (TASK_PRICES as Record<string, number>)[type] ?? 0;
 }
 
-function errorInfo(error: unknown): { code: string; message: string } {
-  if (error instanceof EzCaptchaError) return { code: error.code, message: error.message };
-  const gone = error instanceof Error && !('code' in error) ? goneReason(error) : undefined;
-  if (gone) return { code: gone, message: (error as Error).message.split('\n')[0]! };
-  if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
-  return { code: 'ERROR', message: String(error) };
-}
-
-/** The reason of a solve call's own deadline (the `timeout` option). */
-class SolveDeadline extends Error {
-  override readonly name = 'SolveDeadline';
-  readonly code = 'TIMEOUT';
-  constructor(readonly timeoutMs: number) {
-    super(`Solving took longer than the timeout of ${timeoutMs} ms; raise the timeout option if the service is slow.`);
+/** The reason of a solve call's own deadline (the `timeout` option), told apart from a caller's timeout. */
+class SolveDeadline extends TimeoutError {
+  static override readonly brand: string = 'SolveDeadline';
+  constructor(timeoutMs: number) {
+    super(`Solving took longer than the timeout of ${timeoutMs} ms; raise the timeout option if the service is slow.`, {
+      timeoutMs,
+    });
   }
 }
 
 /** The call's own `timeout` ended it: report TIMEOUT (the API client only saw an aborted signal). */
-function deadlineInfo(signal: AbortSignal, taskId: string | undefined): { code: string; message: string } | undefined {
+function deadlineInfo(
+  signal: AbortSignal,
+  taskId: string | undefined,
+): { code: 'TIMEOUT'; message: string } | undefined {
   const reason: unknown = signal.reason;
   if (!signal.aborted || !(reason instanceof SolveDeadline)) return undefined;
   const billed = taskId ? ` Task ${taskId} was created (and billed).` : '';
@@ -145,7 +136,7 @@ export class CaptchaSolver extends SolverEvents {
       throw new SolveError('The page is closed: open a new page before solving.', 'PAGE_CLOSED', empty());
     const pageClosed = new AbortController();
     const stopWatching = page.onClose(() =>
-      pageClosed.abort(codeError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
+      pageClosed.abort(new CaptchaError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
     );
     // Our own deadline (not AbortSignal.timeout) so its reason tells it apart from a caller's timeout signal.
     const deadline = new AbortController();
@@ -329,9 +320,10 @@ export class CaptchaSolver extends SolverEvents {
     });
     const token = solved.token;
     if (typeof token !== 'string' || token.length === 0) {
-      throw codeError(
+      throw new CaptchaError(
         'NO_TOKEN',
         `Task ${solved.taskId} finished without a token; no points are spent on a retry here.`,
+        { taskId: solved.taskId },
       );
     }
     this.#emit({ type: 'solved', captcha, taskId: solved.taskId, duration: solved.readyAt - solved.createdAt });
@@ -351,16 +343,16 @@ export class CaptchaSolver extends SolverEvents {
     knownFrame?: DriverFrame,
   ): Promise<InjectOutcome> {
     const page = toDriverPage(target);
-    if (page.isClosed()) throw codeError('PAGE_CLOSED', 'The page closed before the token could be injected.');
+    if (page.isClosed()) throw new CaptchaError('PAGE_CLOSED', 'The page closed before the token could be injected.');
     if (Date.now() - solution.readyAt > TOKEN_LIFETIME_MS) {
-      throw codeError(
+      throw new CaptchaError(
         'TOKEN_EXPIRED',
         'The token is older than 120 s and would be rejected; solve again (force: true).',
       );
     }
     const frame = knownFrame ?? frameAt(page, captcha.framePath);
     if (!frame || frame.isDetached()) {
-      throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone (detached or navigated).');
+      throw new CaptchaError('FRAME_DETACHED', 'The frame that held the captcha is gone (detached or navigated).');
     }
     const injection = await injectInto(frame, {
       vendor: captcha.vendor,
@@ -373,12 +365,15 @@ export class CaptchaSolver extends SolverEvents {
       responseSelectors: this.#options.responseSelectors,
       documentId,
     });
-    if (injection.failure === 'navigated') throw codeError('NAVIGATED', injection.reason ?? 'navigated');
+    if (injection.failure === 'navigated') throw new CaptchaError('NAVIGATED', injection.reason ?? 'navigated');
     if (injection.callback === 'failed') {
-      throw codeError('CALLBACK_FAILED', `The page callback threw: ${injection.callbackError ?? 'unknown error'}`);
+      throw new CaptchaError(
+        'CALLBACK_FAILED',
+        `The page callback threw: ${injection.callbackError ?? 'unknown error'}`,
+      );
     }
     if (!injection.verified)
-      throw codeError('NOT_VERIFIED', 'The token was injected but the widget does not report it.');
+      throw new CaptchaError('NOT_VERIFIED', 'The token was injected but the widget does not report it.');
     rememberSolved(page.raw, captcha.id, {
       documentId: documentId ?? (await documentIdOf(frame).catch(() => 0)),
       expiresAt: solution.readyAt + TOKEN_LIFETIME_MS,
@@ -493,7 +488,7 @@ export class CaptchaSolver extends SolverEvents {
     let posts: PostWatch | undefined;
     try {
       const frame = frameAt(page, captcha.framePath);
-      if (!frame) throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
+      if (!frame) throw new CaptchaError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
       const documentId = await documentIdOf(frame);
       if (zeroWait) {
         const obtained = await this.#obtain(page, captcha, documentId, signal);
@@ -527,7 +522,7 @@ export class CaptchaSolver extends SolverEvents {
       result.duration = Date.now() - started;
       // A token obtained but not injected: another page of the same key may still use it. (After CALLBACK_FAILED or
       // NOT_VERIFIED the token is in the page already: neither reusable nor counted as waste.)
-      const inPage = result.error.code === 'CALLBACK_FAILED' || result.error.code === 'NOT_VERIFIED';
+      const inPage = tokenInPage(result.error.code);
       if (solved && !inPage && !(this.#pool?.giveBack(captcha, solved) ?? false)) {
         this.#wasted({
           taskId: solved.taskId,
@@ -537,7 +532,8 @@ export class CaptchaSolver extends SolverEvents {
           taskType: captcha.task.type,
         });
       }
-      const err = error instanceof Error ? error : new Error(String(error));
+      const err =
+        error instanceof Error ? error : new EzCaptchaError(result.error.message, { code: result.error.code });
       log('captcha %s failed: %s', captcha.id, result.error.message);
       this.#emit({ type: 'failed', captcha, taskId: result.taskId, error: err, result });
     }
@@ -596,7 +592,7 @@ export class CaptchaSolver extends SolverEvents {
       },
     });
     if (typeof solved.token !== 'string' || solved.token.length === 0) {
-      throw codeError('NO_TOKEN', `Task ${solved.taskId} finished without a token.`);
+      throw new CaptchaError('NO_TOKEN', `Task ${solved.taskId} finished without a token.`, { taskId: solved.taskId });
     }
     return {
       taskId: solved.taskId,
@@ -617,7 +613,7 @@ export class CaptchaSolver extends SolverEvents {
       log('sight task %s handed to the pool (%s)', entry.taskId ?? '(creating)', reason);
       return;
     }
-    entry.controller.abort(codeError('ABORTED', `The captcha's document went away (${reason}).`));
+    entry.controller.abort(new AbortError(`The captcha's document went away (${reason}).`));
     this.#wasted({
       ...(entry.taskId ? { taskId: entry.taskId } : {}),
       points: entry.points,
@@ -656,7 +652,7 @@ export class CaptchaSolver extends SolverEvents {
       clearTimeout(timer);
       offClose();
       posts.stop();
-      controller.abort(codeError('ABORTED', 'keepFresh stopped.'));
+      controller.abort(new AbortError('keepFresh stopped.'));
       this.#refreshes.delete(stop);
     };
     const offClose = page.onClose(stop);
@@ -744,7 +740,7 @@ export class CaptchaSolver extends SolverEvents {
    */
   async close(): Promise<void> {
     if (this.#closed.signal.aborted) return;
-    this.#closed.abort(codeError('ABORTED', 'The solver was closed.'));
+    this.#closed.abort(new AbortError('The solver was closed.'));
     this.#sight?.close();
     this.#pool?.close();
     for (const stop of [...this.#refreshes]) stop();
@@ -814,14 +810,6 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-function codeError(code: string, message: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
-}
-
-function empty(): SolveResult {
-  return { captchas: [], results: [], solved: 0, failed: 0, skipped: 0, pointsSpent: 0 };
 }
 
 /** Detect and solve every captcha on a Puppeteer or Playwright page, in every frame. */
