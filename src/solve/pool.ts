@@ -9,23 +9,15 @@ import { AbortError } from '../api/errors.js';
 import type { DetectedCaptcha, DetectedTask } from '../detect/index.js';
 import type { WasteReason } from './events.js';
 import type { NormalizedPrefetch } from './options.js';
+import type { TaskSolution } from './runner.js';
+import { pointsOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:pool');
-
-/** A solved task's token, as the pool hands it out. */
-export interface PoolSolution {
-  taskId: string;
-  token: string;
-  createdAt: number;
-  readyAt: number;
-  polls: number;
-}
 
 /** What the pool needs from the solver. */
 export interface PoolHost {
   /** Create the task and poll it; resolves with the token. Counts the task in the solver's stats. */
-  runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<PoolSolution>;
-  pointsOf(type: string): number;
+  runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   wasted(info: { taskId?: string; points: number; reason: WasteReason; taskType: string }): void;
   prefetched(info: {
     key: string;
@@ -38,7 +30,7 @@ export interface PoolHost {
 }
 
 interface Ready {
-  solution: PoolSolution;
+  solution: TaskSolution;
   timer: NodeJS.Timeout;
 }
 
@@ -48,7 +40,7 @@ interface InFlight {
 }
 
 interface Waiter {
-  resolve(solution: PoolSolution | undefined): void;
+  resolve(solution: TaskSolution | undefined): void;
 }
 
 interface KeyState {
@@ -134,7 +126,7 @@ export class TokenPool {
    * A token for this captcha's key: a ready one at once, else the first in-flight task to finish (resolves undefined
    * when it fails); undefined when the pool has nothing for the key.
    */
-  take(captcha: DetectedCaptcha, signal: AbortSignal): Promise<PoolSolution | undefined> | undefined {
+  take(captcha: DetectedCaptcha, signal: AbortSignal): Promise<TaskSolution | undefined> | undefined {
     if (this.#closed.signal.aborted) return undefined;
     const key = poolKeyOf(captcha);
     const state = key === undefined ? undefined : this.#keys.get(key);
@@ -150,7 +142,7 @@ export class TokenPool {
       this.#waste(state, ready.solution.taskId, 'expired');
     }
     if (state.inFlight.size <= state.waiters.length) return undefined;
-    return new Promise<PoolSolution | undefined>((resolve, reject) => {
+    return new Promise<TaskSolution | undefined>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (solution) => {
           signal.removeEventListener('abort', onAbort);
@@ -170,7 +162,7 @@ export class TokenPool {
   }
 
   /** Put back a token that was obtained but could not be used (the page navigated): another page may use it. */
-  giveBack(captcha: DetectedCaptcha, solution: PoolSolution): boolean {
+  giveBack(captcha: DetectedCaptcha, solution: TaskSolution): boolean {
     const state = this.#state(captcha);
     if (!state || this.#closed.signal.aborted || Date.now() - solution.readyAt >= this.options.maxTokenAge)
       return false;
@@ -179,7 +171,7 @@ export class TokenPool {
   }
 
   /** Take over a task created for a page that went away (its token is still good for the key). */
-  adopt(captcha: DetectedCaptcha, task: Promise<PoolSolution>, controller: AbortController, taskId?: string): boolean {
+  adopt(captcha: DetectedCaptcha, task: Promise<TaskSolution>, controller: AbortController, taskId?: string): boolean {
     const state = this.#state(captcha);
     if (!state || this.#closed.signal.aborted) return false;
     this.#track(state, task, controller, taskId);
@@ -211,7 +203,7 @@ export class TokenPool {
         task: captcha.task,
         sitekey: captcha.task.websiteKey,
         host: new URL(captcha.task.websiteURL).host,
-        points: this.host.pointsOf(captcha.task.type),
+        points: pointsOf(captcha.task.type),
         meets: [],
         durations: [],
         ready: [],
@@ -273,7 +265,7 @@ export class TokenPool {
 
   #track(
     state: KeyState,
-    task: Promise<PoolSolution>,
+    task: Promise<TaskSolution>,
     controller: AbortController,
     taskId?: string,
     flight: InFlight = { controller, ...(taskId ? { taskId } : {}) },
@@ -299,7 +291,7 @@ export class TokenPool {
     );
   }
 
-  #deliver(state: KeyState, solution: PoolSolution): void {
+  #deliver(state: KeyState, solution: TaskSolution): void {
     const waiter = state.waiters.shift();
     if (waiter) {
       waiter.resolve(solution);

@@ -9,7 +9,8 @@ import type { DetectedCaptcha } from '../detect/index.js';
 import type { DriverPage } from '../drivers/types.js';
 import type { WasteReason } from './events.js';
 import { documentIdOf, frameAt } from './frame.js';
-import type { PoolSolution } from './pool.js';
+import type { TaskSolution } from './runner.js';
+import { pointsOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:sight');
 
@@ -29,7 +30,7 @@ export interface SightEntry {
   taskKey: string;
   source: 'sight' | 'call';
   /** Sight entries: the task, created on sight. */
-  task?: Promise<PoolSolution>;
+  task?: Promise<TaskSolution>;
   controller: AbortController;
   taskId?: string;
   points: number;
@@ -50,9 +51,8 @@ export interface SightHost {
   pooled(captcha: DetectedCaptcha): boolean;
   /** Points a page may spend on sight tasks (maxPoints), undefined for no limit. */
   maxPoints: number | undefined;
-  pointsOf(type: string): number;
   /** Create the task (counted, limited by concurrency); resolves with the token. */
-  runTask(captcha: DetectedCaptcha, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<PoolSolution>;
+  runTask(captcha: DetectedCaptcha, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   /** An unclaimed sight entry whose document went away. */
   gone(entry: SightEntry, reason: WasteReason): void;
 }
@@ -229,7 +229,7 @@ export class SightTracker {
           continue;
         }
         if (!(await this.#host.wanted(page, captcha)) || this.#host.pooled(captcha)) continue;
-        const points = this.#host.pointsOf(captcha.task.type);
+        const points = pointsOf(captcha.task.type);
         const budget = this.#host.maxPoints;
         if (budget !== undefined && watch.spent + points > budget) continue;
         if (entries.get(key) !== existing || this.closed) continue; // solve() got there during the await

@@ -4,17 +4,9 @@
  */
 import createDebug from 'debug';
 import pLimit from 'p-limit';
-import {
-  AbortError,
-  EzCaptchaClient,
-  EzCaptchaError,
-  TASK_PRICES,
-  type Task,
-  TimeoutError,
-  taskIdOf,
-} from '../api/index.js';
+import { AbortError, EzCaptchaClient, EzCaptchaError, TimeoutError, taskIdOf } from '../api/index.js';
 import { foundOf } from '../detect/found.js';
-import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
+import { type DetectedCaptcha, detect } from '../detect/index.js';
 import { attachTarget, onPostRequest } from '../drivers/hook.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
@@ -28,17 +20,17 @@ import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
 import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
 import { poolKeyOf, TokenPool } from './pool.js';
 import { forgetSolved, rememberSolved, type SolvedRecord, solvedRecord } from './registry.js';
+import { TaskRunner, type TaskSolution } from './runner.js';
 import { type SightEntry, SightTracker } from './sight.js';
+import { pointsOf, SolverLedger, type Waste } from './stats.js';
 import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult, SolverStats, TokenSource } from './types.js';
+
+export type { TaskSolution } from './runner.js';
 
 const log = createDebug('ezcaptcha:solve');
 
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
-
-function pointsOf(type: string): number {
-  return (TASK_PRICES as Record<string, number>)[type] ?? 0;
-}
 
 /** The reason of a solve call's own deadline (the `timeout` option), told apart from a caller's timeout. */
 class SolveDeadline extends TimeoutError {
@@ -67,10 +59,8 @@ function deadlineInfo(
  */
 export class CaptchaSolver extends SolverEvents {
   readonly #options: NormalizedSolveOptions;
-  readonly #client: EzCaptchaClient;
-  /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
-  readonly #limit: ReturnType<typeof pLimit>;
-  readonly #stats: SolverStats = { tasksCreated: 0, pointsSpent: 0, tokensUsed: 0, tokensWasted: 0, pointsWasted: 0 };
+  readonly #ledger: SolverLedger;
+  readonly #runner: TaskRunner;
   /** Aborted by close(): every task, watch and timer of this solver stops. */
   readonly #closed = new AbortController();
   readonly #pool: TokenPool | undefined;
@@ -83,11 +73,23 @@ export class CaptchaSolver extends SolverEvents {
   constructor(options: SolveOptions = {}) {
     super();
     this.#options = normalizeSolveOptions(options);
-    this.#limit = pLimit(this.#options.concurrency);
+    const { clientKey, apiURL, requestTimeout, retry } = this.#options;
+    this.#ledger = new SolverLedger((event) => this.#emit(event));
+    this.#runner = new TaskRunner({
+      client: new EzCaptchaClient({
+        clientKey,
+        apiURL,
+        ...(requestTimeout === undefined ? {} : { requestTimeout }),
+        ...(retry === undefined ? {} : { retry }),
+      }),
+      ledger: this.#ledger,
+      emit: (event) => this.#emit(event),
+      pollInterval: this.#options.pollInterval,
+      limit: pLimit(this.#options.concurrency),
+    });
     if (this.#options.prefetch) {
       this.#pool = new TokenPool(this.#options.prefetch, {
-        runTask: (task, signal, onCreated) => this.#runTask(task, signal, onCreated),
-        pointsOf,
+        runTask: (task, signal, onCreated) => this.#runner.run(task, signal, { onCreated }),
         wasted: (info) => this.#wasted({ ...info, source: 'pool' }),
         prefetched: (info) => this.#emit({ type: 'prefetched', ...info }),
       });
@@ -100,18 +102,10 @@ export class CaptchaSolver extends SolverEvents {
         resetAfter: (page, captcha) => this.#resetAfter(page, captcha),
         pooled: (captcha) => (this.#pool ? this.#pool.available(captcha) > 0 : false),
         maxPoints: this.#options.maxPoints,
-        pointsOf,
-        runTask: (captcha, signal, onCreated) => this.#limit(() => this.#solveTask(captcha, signal, onCreated)),
+        runTask: (captcha, signal, onCreated) => this.#runner.solve(captcha, signal, onCreated),
         gone: (entry, reason) => this.#sightGone(entry, reason),
       });
     }
-    const { clientKey, apiURL, requestTimeout, retry } = this.#options;
-    this.#client = new EzCaptchaClient({
-      clientKey,
-      apiURL,
-      ...(requestTimeout === undefined ? {} : { requestTimeout }),
-      ...(retry === undefined ? {} : { retry }),
-    });
   }
 
   #emit(event: SolverEvent): void {
@@ -213,7 +207,7 @@ export class CaptchaSolver extends SolverEvents {
       selected.map((captcha) =>
         zeroWait
           ? this.#solveOne(page, captcha, signal, true)
-          : this.#limit(() => this.#solveOne(page, captcha, signal)),
+          : this.#runner.limit(() => this.#solveOne(page, captcha, signal)),
       ),
     );
     results.push(...settled);
@@ -297,37 +291,7 @@ export class CaptchaSolver extends SolverEvents {
 
   /** Create the task for one captcha and wait for its token (no injection). */
   async getSolution(captcha: DetectedCaptcha, signal?: AbortSignal): Promise<TaskSolution> {
-    return this.#solveTask(captcha, signal ?? this.#options.signal);
-  }
-
-  async #solveTask(
-    captcha: DetectedCaptcha,
-    signal: AbortSignal | undefined,
-    onCreated?: (taskId: string) => void,
-  ): Promise<TaskSolution> {
-    const points = pointsOf(captcha.task.type);
-    const solved = await this.#client.solve(captcha.task as Task, {
-      signal,
-      pollInterval: this.#options.pollInterval,
-      onTaskCreated: (taskId: string) => {
-        this.#stats.tasksCreated += 1;
-        this.#stats.pointsSpent += points;
-        onCreated?.(taskId);
-        this.#emit({ type: 'taskCreated', captcha, taskId, points });
-      },
-      onPoll: (taskId: string, polls: number, status: 'processing' | 'ready') =>
-        this.#emit({ type: 'polled', captcha, taskId, polls, status }),
-    });
-    const token = solved.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new CaptchaError(
-        'NO_TOKEN',
-        `Task ${solved.taskId} finished without a token; no points are spent on a retry here.`,
-        { taskId: solved.taskId },
-      );
-    }
-    this.#emit({ type: 'solved', captcha, taskId: solved.taskId, duration: solved.readyAt - solved.createdAt });
-    return { taskId: solved.taskId, token, createdAt: solved.createdAt, readyAt: solved.readyAt, polls: solved.polls };
+    return this.#runner.run(captcha.task, signal ?? this.#options.signal, { captcha });
   }
 
   /**
@@ -388,7 +352,7 @@ export class CaptchaSolver extends SolverEvents {
   async getSolutions(captchas: ReadonlyArray<{ id: string; captcha?: DetectedCaptcha }>): Promise<CaptchaSolution[]> {
     return Promise.all(
       captchas.map((info) =>
-        this.#limit(async (): Promise<CaptchaSolution> => {
+        this.#runner.limit(async (): Promise<CaptchaSolution> => {
           const captcha = info.captcha;
           const base = { _vendor: captcha?.vendor ?? 'recaptcha', id: info.id, provider: 'ezcaptcha' as const };
           if (!captcha) return { ...base, hasSolution: false, error: 'Not a captcha from findRecaptchas().' };
@@ -446,7 +410,7 @@ export class CaptchaSolver extends SolverEvents {
           readyAt,
           taskId: solution.providerCaptchaId ?? '',
         });
-        this.#stats.tokensUsed += 1;
+        this.#ledger.tokenUsed();
         out.push({
           ...base,
           responseElement: injection.responseElements > 0,
@@ -503,7 +467,7 @@ export class CaptchaSolver extends SolverEvents {
       signal.throwIfAborted();
       if (this.#options.keepFresh && isRefreshable(captcha)) posts = watchPosts(page);
       result.injection = await this.enterSolution(page, captcha, solved, documentId, frame);
-      this.#stats.tokensUsed += 1;
+      this.#ledger.tokenUsed();
       const used = solved;
       solved = undefined;
       result.isSolved = true;
@@ -574,33 +538,9 @@ export class CaptchaSolver extends SolverEvents {
       const solution = pooled ? await pooled : undefined;
       if (solution) return { solution, source: 'pool' };
     }
-    const solution = await this.#limit(() => this.#solveTask(captcha, signal));
+    const solution = await this.#runner.solve(captcha, signal);
     this.#pool?.observe(captcha, solution.readyAt - solution.createdAt);
     return { solution, source: 'call' };
-  }
-
-  /** A pool task: no captcha of its own, counted like any other. */
-  async #runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution> {
-    const points = pointsOf(task.type);
-    const solved = await this.#client.solve(task as Task, {
-      signal,
-      pollInterval: this.#options.pollInterval,
-      onTaskCreated: (taskId: string) => {
-        this.#stats.tasksCreated += 1;
-        this.#stats.pointsSpent += points;
-        onCreated(taskId);
-      },
-    });
-    if (typeof solved.token !== 'string' || solved.token.length === 0) {
-      throw new CaptchaError('NO_TOKEN', `Task ${solved.taskId} finished without a token.`, { taskId: solved.taskId });
-    }
-    return {
-      taskId: solved.taskId,
-      token: solved.token,
-      createdAt: solved.createdAt,
-      readyAt: solved.readyAt,
-      polls: solved.polls,
-    };
   }
 
   /** A sight task nobody will claim: the pool takes it when it can, else polling stops and it counts as waste. */
@@ -623,10 +563,8 @@ export class CaptchaSolver extends SolverEvents {
     });
   }
 
-  #wasted(info: { taskId?: string; points: number; source: TokenSource; reason: WasteReason; taskType: string }): void {
-    this.#stats.tokensWasted += 1;
-    this.#stats.pointsWasted += info.points;
-    this.#emit({ type: 'wasted', ...info });
+  #wasted(waste: Waste): void {
+    this.#ledger.wasted(waste);
   }
 
   /**
@@ -670,9 +608,7 @@ export class CaptchaSolver extends SolverEvents {
       }
       let next: TaskSolution;
       try {
-        next = await this.#limit(() =>
-          this.#solveTask(captcha, AbortSignal.any([controller.signal, this.#closed.signal])),
-        );
+        next = await this.#runner.solve(captcha, AbortSignal.any([controller.signal, this.#closed.signal]));
       } catch (error) {
         log('keepFresh: re-solving %s failed: %s', captcha.id, (error as Error).message);
         return stop();
@@ -689,7 +625,7 @@ export class CaptchaSolver extends SolverEvents {
       }
       try {
         await this.enterSolution(page, captcha, next, documentId, frame);
-        this.#stats.tokensUsed += 1;
+        this.#ledger.tokenUsed();
         log('keepFresh: %s holds the token of task %s', captcha.id, next.taskId);
       } catch (error) {
         log('keepFresh: injecting into %s failed: %s', captcha.id, (error as Error).message);
@@ -731,7 +667,7 @@ export class CaptchaSolver extends SolverEvents {
 
   /** Tasks created, points spent, tokens used and wasted since this solver was created. */
   stats(): SolverStats {
-    return { ...this.#stats };
+    return this.#ledger.snapshot();
   }
 
   /**
@@ -781,16 +717,6 @@ function watchPosts(page: DriverPage): PostWatch {
     submitted = true;
   });
   return { submitted: () => submitted, stop: off };
-}
-
-/** A token for one task, before injection. */
-export interface TaskSolution {
-  taskId: string;
-  token: string;
-  createdAt: number;
-  /** ms since epoch; the token is accepted for about 120 s from here. */
-  readyAt: number;
-  polls: number;
 }
 
 /** Settle with the signal's reason as soon as it aborts (detection takes no signal of its own). */
