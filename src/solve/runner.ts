@@ -9,6 +9,9 @@ import { CaptchaError } from './errors.js';
 import type { SolverEvent } from './events.js';
 import { pointsOf, type SolverLedger } from './stats.js';
 
+/** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
+export const TOKEN_LIFETIME_MS = 120_000;
+
 /** A token for one task, before injection. */
 export interface TaskSolution {
   taskId: string;
