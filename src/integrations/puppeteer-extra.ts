@@ -12,7 +12,9 @@ import type { IncumbentOptions, SolveOptions } from '../solve/types.js';
 import {
   type CaptchaSolution,
   type CaptchaSolved,
+  enterSolutions,
   type FindRecaptchasResult,
+  getSolutions,
   type SolveRecaptchasResult,
   toCaptchaInfo,
   toSolveRecaptchasResult,
@@ -153,7 +155,7 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
   async getRecaptchaSolutions(
     captchas: FindRecaptchasResult['captchas'],
   ): Promise<{ solutions: CaptchaSolution[]; error: string | null }> {
-    const solutions = await this.solver.getSolutions(captchas);
+    const solutions = await getSolutions(this.solver, captchas);
     return { solutions, error: solutions.find((s) => s.error)?.error ?? null };
   }
 
@@ -162,7 +164,7 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
     solutions: CaptchaSolution[],
   ): Promise<{ solved: CaptchaSolved[]; error: string | null }> {
     try {
-      const solved = await this.solver.enterSolutions(target, solutions);
+      const solved = await enterSolutions(this.solver, target, solutions);
       return { solved, error: solved.find((s) => s.error)?.error ?? null };
     } catch (error) {
       return { solved: [], error: errorText(error) };

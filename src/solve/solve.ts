@@ -5,14 +5,13 @@
  */
 import createDebug from 'debug';
 import pLimit from 'p-limit';
-import { AbortError, EzCaptchaClient, taskIdOf } from '../api/index.js';
+import { AbortError, EzCaptchaClient } from '../api/index.js';
 import { type DetectedCaptcha, detect } from '../detect/index.js';
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import type { InjectOutcome } from '../inpage/inject.js';
-import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
 import { attachSolver } from './attach.js';
-import { CaptchaError, emptyResult as empty, errorInfo, SolveError } from './errors.js';
+import { CaptchaError, emptyResult as empty, SolveError } from './errors.js';
 import { type SolverEvent, SolverEvents } from './events.js';
 import { enterToken } from './inject.js';
 import { sightGone } from './obtain.js';
@@ -21,7 +20,7 @@ import type { SolverParts } from './parts.js';
 import { TokenPool } from './pool.js';
 import { TokenRefresher } from './refresh.js';
 import { isStillSolved, resetAfter } from './registry.js';
-import { TaskRunner, type TaskSolution, TOKEN_LIFETIME_MS } from './runner.js';
+import { TaskRunner, type TaskSolution } from './runner.js';
 import { selectCaptchas } from './select.js';
 import { SightTracker } from './sight.js';
 import { raceAbort, SolveDeadline } from './signals.js';
@@ -32,6 +31,9 @@ import type { CaptchaSolveResult, SolveOptions, SolveResult, SolverStats } from 
 export { type TaskSolution, TOKEN_LIFETIME_MS } from './runner.js';
 
 const log = createDebug('ezcaptcha:solve');
+
+/** A solver's parts, for the integrations that share its concurrency limit and ledger; not public API. */
+export let partsOf: (solver: CaptchaSolver) => SolverParts;
 
 /**
  * Solves captchas on pages; emits typed progress events. One instance can serve many pages and calls;
@@ -95,6 +97,10 @@ export class CaptchaSolver extends SolverEvents {
     }
     if (normalized.keepFresh) parts.refresher = new TokenRefresher(parts);
     this.#parts = parts;
+  }
+
+  static {
+    partsOf = (solver) => solver.#parts;
   }
 
   #emit(event: SolverEvent): void {
@@ -222,91 +228,6 @@ export class CaptchaSolver extends SolverEvents {
       ...(knownFrame ? { frame: knownFrame } : {}),
       responseSelectors: this.#parts.options.responseSelectors,
     });
-  }
-
-  /** puppeteer-extra-plugin-recaptcha style: solutions for captchas found by findRecaptchas(). */
-  async getSolutions(captchas: ReadonlyArray<{ id: string; captcha?: DetectedCaptcha }>): Promise<CaptchaSolution[]> {
-    return Promise.all(
-      captchas.map((info) =>
-        this.#parts.runner.limit(async (): Promise<CaptchaSolution> => {
-          const captcha = info.captcha;
-          const base = { _vendor: captcha?.vendor ?? 'recaptcha', id: info.id, provider: 'ezcaptcha' as const };
-          if (!captcha) return { ...base, hasSolution: false, error: 'Not a captcha from findRecaptchas().' };
-          const requestAt = new Date();
-          try {
-            const solved = await this.getSolution(captcha);
-            const responseAt = new Date(solved.readyAt);
-            const duration = (responseAt.getTime() - requestAt.getTime()) / 1000;
-            return {
-              ...base,
-              providerCaptchaId: solved.taskId,
-              text: solved.token,
-              requestAt,
-              responseAt,
-              duration,
-              hasSolution: true,
-            };
-          } catch (error) {
-            const failure = errorInfo(error);
-            return {
-              ...base,
-              providerCaptchaId: taskIdOf(error),
-              requestAt,
-              hasSolution: false,
-              error: `${failure.code}: ${failure.message}`,
-            };
-          }
-        }),
-      ),
-    );
-  }
-
-  /** puppeteer-extra-plugin-recaptcha style: inject solutions from getSolutions() into the page. */
-  async enterSolutions(target: unknown, solutions: readonly CaptchaSolution[]): Promise<CaptchaSolved[]> {
-    const page = toDriverPage(target);
-    const captchas = await detect(target as never, { highScore: this.#parts.options.highScore });
-    const out: CaptchaSolved[] = [];
-    for (const solution of solutions) {
-      const base = { _vendor: solution._vendor, id: solution.id };
-      const captcha = captchas.find((c) => c.id === solution.id);
-      if (!captcha || !solution.text) {
-        out.push({
-          ...base,
-          responseElement: false,
-          responseCallback: false,
-          isSolved: false,
-          error: captcha ? 'No token in this solution.' : 'The captcha is no longer on the page.',
-        });
-        continue;
-      }
-      try {
-        const readyAt = solution.responseAt?.getTime() ?? Date.now();
-        const injection = await this.enterSolution(page, captcha, {
-          token: solution.text,
-          readyAt,
-          taskId: solution.providerCaptchaId ?? '',
-        });
-        this.#parts.ledger.tokenUsed();
-        out.push({
-          ...base,
-          responseElement: injection.responseElements > 0,
-          responseCallback: injection.callback === 'called',
-          isSolved: true,
-          solvedAt: new Date(),
-          expiresAt: new Date(readyAt + TOKEN_LIFETIME_MS),
-        });
-      } catch (error) {
-        const info = errorInfo(error);
-        out.push({
-          ...base,
-          responseElement: false,
-          responseCallback: false,
-          isSolved: false,
-          error: `${info.code}: ${info.message}`,
-        });
-      }
-    }
-    return out;
   }
 
   /**
