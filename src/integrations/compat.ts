@@ -4,9 +4,10 @@
  * one-line change.
  */
 import { taskIdOf } from '../api/index.js';
-import { type DetectedCaptcha, detect, type TaskType } from '../detect/index.js';
-import { toDriverPage } from '../drivers/index.js';
+import type { DetectedCaptcha, TaskType } from '../detect/index.js';
+import { toDriverTarget } from '../drivers/index.js';
 import { errorInfo } from '../solve/errors.js';
+import { detectIn } from '../solve/frame.js';
 import { type CaptchaSolver, partsOf, TOKEN_LIFETIME_MS } from '../solve/solve.js';
 import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
 
@@ -195,8 +196,9 @@ export async function enterSolutions(
   solutions: readonly CaptchaSolution[],
 ): Promise<CaptchaSolved[]> {
   const { ledger, options } = partsOf(solver);
-  const page = toDriverPage(target);
-  const captchas = await detect(target as never, { highScore: options.highScore });
+  const wrapped = toDriverTarget(target);
+  const { page } = wrapped;
+  const captchas = await detectIn(wrapped, { highScore: options.highScore });
   const out: CaptchaSolved[] = [];
   for (const solution of solutions) {
     const base = { _vendor: solution._vendor, id: solution.id };

@@ -94,7 +94,7 @@ export const ezcaptchaFixtures: EzCaptchaFixtureDefinitions = {
           return result;
         },
         detect({ page: other, ...options } = {}) {
-          return detect((other ?? page) as never, options);
+          return detect(other ?? page, options);
         },
       };
       try {

@@ -93,7 +93,7 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
     if (!this.#earlyHook) return;
     try {
       // With solveOnSight the solver also watches the page, creating each captcha's task as soon as it shows.
-      await (this.#sightOn ? this.solver.attach(page as object) : attach(page as never));
+      await (this.#sightOn ? this.solver.attach(page as object) : attach(page as object));
     } catch (error) {
       log('early hook not installed: %s', (error as Error).message);
     }
@@ -145,7 +145,7 @@ class EzCaptchaPluginImpl extends PuppeteerExtraPlugin {
 
   async findRecaptchas(target: unknown): Promise<FindRecaptchasResult> {
     try {
-      const captchas = await detect(target as never);
+      const captchas = await detect(target);
       return { captchas: captchas.map(toCaptchaInfo), filtered: [], error: null };
     } catch (error) {
       return { captchas: [], filtered: [], error: errorText(error) };

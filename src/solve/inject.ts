@@ -9,7 +9,7 @@ import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import type { InjectOutcome } from '../inpage/inject.js';
 import { fingerprint } from '../inpage/lib/evidence.js';
 import { CaptchaError } from './errors.js';
-import { documentIdOf, frameAt, injectInto } from './frame.js';
+import { documentIdOf, frameOf, injectInto } from './frame.js';
 import { rememberSolved } from './registry.js';
 import { type TaskSolution, TOKEN_LIFETIME_MS } from './runner.js';
 
@@ -49,7 +49,7 @@ export async function enterToken(
       'The token is older than 120 s and would be rejected; solve again (force: true).',
     );
   }
-  const frame = options.frame ?? frameAt(page, captcha.framePath);
+  const frame = options.frame ?? frameOf(page, captcha);
   if (!frame || frame.isDetached()) {
     throw new CaptchaError('FRAME_DETACHED', 'The frame that held the captcha is gone (detached or navigated).');
   }

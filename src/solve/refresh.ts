@@ -7,13 +7,13 @@ import { AbortError } from '../api/index.js';
 import type { DetectedCaptcha } from '../detect/index.js';
 import { onPostRequest } from '../drivers/hook.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { hasAnchorFrame } from './anchor.js';
 import { documentIdOf } from './frame.js';
 import { enterToken } from './inject.js';
 import type { SolverParts } from './parts.js';
 import { resetAfter } from './registry.js';
 import type { TaskSolution } from './runner.js';
 import { pointsOf } from './stats.js';
+import { hasAnchorFrame } from './vendor-markers.js';
 
 const log = createDebug('ezcaptcha:solve');
 

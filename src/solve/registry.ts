@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import { foundOf } from '../detect/found.js';
 import type { DetectedCaptcha } from '../detect/index.js';
 import type { DriverPage } from '../drivers/types.js';
-import { documentIdOf, frameAt } from './frame.js';
+import { documentIdOf, frameOf } from './frame.js';
 
 const log = createDebug('ezcaptcha:solve');
 
@@ -21,19 +21,19 @@ export interface SolvedRecord {
   injectedAt: number;
 }
 
-const solvedByPage = new WeakMap<object, Map<string, SolvedRecord>>();
+const solvedByPage = new WeakMap<DriverPage, Map<string, SolvedRecord>>();
 
 export function rememberSolved(page: DriverPage, captchaId: string, record: SolvedRecord): void {
-  let solved = solvedByPage.get(page.raw as object);
+  let solved = solvedByPage.get(page);
   if (!solved) {
     solved = new Map();
-    solvedByPage.set(page.raw as object, solved);
+    solvedByPage.set(page, solved);
   }
   solved.set(captchaId, record);
 }
 
 function forgetSolved(page: DriverPage, captchaId: string): void {
-  solvedByPage.get(page.raw as object)?.delete(captchaId);
+  solvedByPage.get(page)?.delete(captchaId);
 }
 
 export type SolvedState = { state: 'unsolved' } | { state: 'solved' | 'reset'; record: SolvedRecord };
@@ -45,13 +45,13 @@ export type SolvedState = { state: 'unsolved' } | { state: 'solved' | 'reset'; r
  * makes it `reset`: unsolved, with the record kept until the next solve so a watcher can tell a new round.
  */
 export async function solvedState(page: DriverPage, captcha: DetectedCaptcha): Promise<SolvedState> {
-  const record = solvedByPage.get(page.raw as object)?.get(captcha.id);
+  const record = solvedByPage.get(page)?.get(captcha.id);
   if (!record) return { state: 'unsolved' };
   if (Date.now() > record.expiresAt) {
     forgetSolved(page, captcha.id);
     return { state: 'unsolved' };
   }
-  const frame = frameAt(page, captcha.framePath);
+  const frame = frameOf(page, captcha);
   const current = frame ? await documentIdOf(frame).catch(() => undefined) : undefined;
   if (current !== record.documentId) {
     forgetSolved(page, captcha.id);

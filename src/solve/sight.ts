@@ -8,7 +8,7 @@ import { AbortError } from '../api/errors.js';
 import type { DetectedCaptcha } from '../detect/index.js';
 import type { DriverPage } from '../drivers/types.js';
 import type { WasteReason } from './events.js';
-import { documentIdOf, frameAt } from './frame.js';
+import { documentIdOf, frameOf } from './frame.js';
 import type { TaskSolution } from './runner.js';
 import { pointsOf } from './stats.js';
 
@@ -269,7 +269,7 @@ export class SightTracker {
 
   async #documentId(page: DriverPage, captcha: DetectedCaptcha): Promise<number | undefined> {
     if (page.isClosed()) return undefined;
-    const frame = frameAt(page, captcha.framePath);
+    const frame = frameOf(page, captcha);
     if (!frame || frame.isDetached()) return undefined;
     return documentIdOf(frame).catch(() => undefined);
   }

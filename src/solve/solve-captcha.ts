@@ -4,7 +4,7 @@ import { EzCaptchaError, taskIdOf } from '../api/index.js';
 import type { DetectedCaptcha } from '../detect/index.js';
 import type { DriverPage } from '../drivers/types.js';
 import { CaptchaError, errorInfo, tokenInPage } from './errors.js';
-import { documentIdOf, frameAt } from './frame.js';
+import { documentIdOf, frameOf } from './frame.js';
 import { enterToken } from './inject.js';
 import { obtainToken } from './obtain.js';
 import type { SolverParts } from './parts.js';
@@ -39,8 +39,9 @@ export async function solveCaptcha(
   let solved: TaskSolution | undefined;
   let posts: PostWatch | undefined;
   try {
-    const frame = frameAt(page, captcha.framePath);
-    if (!frame) throw new CaptchaError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
+    const frame = frameOf(page, captcha);
+    if (!frame || frame.isDetached())
+      throw new CaptchaError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
     const documentId = await documentIdOf(frame);
     if (zeroWait) {
       const obtained = await obtainToken(parts, page, captcha, documentId, signal);

@@ -7,12 +7,13 @@ import createDebug from 'debug';
 import pLimit from 'p-limit';
 import { AbortError, EzCaptchaClient } from '../api/index.js';
 import { type DetectedCaptcha, detect } from '../detect/index.js';
-import { toDriverPage } from '../drivers/index.js';
-import type { DriverFrame, DriverPage } from '../drivers/types.js';
+import { type DriverTarget, toDriverPage, toDriverTarget } from '../drivers/index.js';
+import type { DriverFrame } from '../drivers/types.js';
 import type { InjectOutcome } from '../inpage/inject.js';
 import { attachSolver } from './attach.js';
 import { CaptchaError, emptyResult as empty, SolveError } from './errors.js';
 import { type SolverEvent, SolverEvents } from './events.js';
+import { detectIn } from './frame.js';
 import { enterToken } from './inject.js';
 import { sightGone } from './obtain.js';
 import { normalizeSolveOptions } from './options.js';
@@ -73,7 +74,7 @@ export class CaptchaSolver extends SolverEvents {
       sight: undefined,
       refresher: undefined,
       emit,
-      detect: (page) => detect(page.raw as never, { highScore: normalized.highScore }),
+      detect: (page) => detect(page, { highScore: normalized.highScore }),
     };
     if (normalized.prefetch) {
       parts.pool = new TokenPool(normalized.prefetch, {
@@ -117,7 +118,8 @@ export class CaptchaSolver extends SolverEvents {
   /** Detect and solve every captcha on the page (all frames). */
   async solve(target: unknown, overrides: Pick<SolveOptions, 'signal' | 'force'> = {}): Promise<SolveResult> {
     const options = this.#parts.options;
-    const page = toDriverPage(target);
+    const wrapped = toDriverTarget(target);
+    const { page } = wrapped;
     if (this.#closed.signal.aborted) {
       throw new SolveError('This solver was closed; create a new CaptchaSolver.', 'CLOSED', empty());
     }
@@ -132,8 +134,7 @@ export class CaptchaSolver extends SolverEvents {
     const timer = setTimeout(() => deadline.abort(new SolveDeadline(options.timeout)), options.timeout);
     try {
       return await this.#solveOn(
-        page,
-        target,
+        wrapped,
         overrides,
         AbortSignal.any(
           [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal, this.#closed.signal].filter(
@@ -154,15 +155,15 @@ export class CaptchaSolver extends SolverEvents {
   }
 
   async #solveOn(
-    page: DriverPage,
-    target: unknown,
+    target: DriverTarget,
     overrides: Pick<SolveOptions, 'signal' | 'force'>,
     signal: AbortSignal,
   ): Promise<SolveResult> {
     const parts = this.#parts;
     const { options } = parts;
+    const { page } = target;
     const captchas = await raceAbort(
-      detect(target as never, { timeout: options.detectTimeout, highScore: options.highScore }),
+      detectIn(target, { timeout: options.detectTimeout, highScore: options.highScore }),
       signal,
     );
     signal.throwIfAborted();
