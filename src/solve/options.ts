@@ -27,50 +27,44 @@ export interface NormalizedSolveOptions
 /** Tokens live about 120 s; by default 20 s are left for the page to submit one. */
 export const DEFAULT_MAX_TOKEN_AGE = 100_000;
 
-/** Every solve option; the type check below fails when SolveOptions gains one that is not listed. */
-const SOLVE_OPTION_NAMES = [
-  'clientKey',
-  'apiURL',
-  'signal',
-  'timeout',
-  'concurrency',
-  'highScore',
-  'kinds',
-  'solveInViewportOnly',
-  'throwOnError',
-  'maxPoints',
-  'onEvent',
-  'responseSelectors',
-  'force',
-  'detectTimeout',
-  'pollInterval',
-  'requestTimeout',
-  'retry',
-  'solveOnSight',
-  'prefetch',
-  'keepFresh',
-  'maxTokenAge',
-] as const satisfies readonly (keyof SolveOptions)[];
-const INCUMBENT_OPTION_NAMES = [
-  'provider',
-  'solveScoreBased',
-  'solveInactiveChallenges',
-  'visualFeedback',
-] as const satisfies readonly (keyof IncumbentOptions)[];
-const PREFETCH_OPTION_NAMES = [
-  'maxPoolSize',
-  'maxWastePoints',
-  'maxTokenAge',
-  'minSightings',
-] as const satisfies readonly (keyof PrefetchOptions)[];
-type Unlisted =
-  | Exclude<keyof SolveOptions, (typeof SOLVE_OPTION_NAMES)[number]>
-  | Exclude<keyof IncumbentOptions, (typeof INCUMBENT_OPTION_NAMES)[number]>
-  | Exclude<keyof PrefetchOptions, (typeof PREFETCH_OPTION_NAMES)[number]>;
-const everyOptionListed: [Unlisted] extends [never] ? true : Unlisted = true;
-void everyOptionListed;
+/** Every option name, each set checked against its type: a name missing there or unknown to it fails to compile. */
+const SOLVE_OPTION_NAMES: Record<keyof SolveOptions, true> = {
+  clientKey: true,
+  apiURL: true,
+  signal: true,
+  timeout: true,
+  concurrency: true,
+  highScore: true,
+  kinds: true,
+  solveInViewportOnly: true,
+  throwOnError: true,
+  maxPoints: true,
+  onEvent: true,
+  responseSelectors: true,
+  force: true,
+  detectTimeout: true,
+  pollInterval: true,
+  requestTimeout: true,
+  retry: true,
+  solveOnSight: true,
+  prefetch: true,
+  keepFresh: true,
+  maxTokenAge: true,
+};
+const INCUMBENT_OPTION_NAMES: Record<keyof IncumbentOptions, true> = {
+  provider: true,
+  solveScoreBased: true,
+  solveInactiveChallenges: true,
+  visualFeedback: true,
+};
+const PREFETCH_OPTION_NAMES: Record<keyof PrefetchOptions, true> = {
+  maxPoolSize: true,
+  maxWastePoints: true,
+  maxTokenAge: true,
+  minSightings: true,
+};
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([...SOLVE_OPTION_NAMES, ...INCUMBENT_OPTION_NAMES]);
+const KNOWN_OPTIONS: readonly string[] = [...Object.keys(SOLVE_OPTION_NAMES), ...Object.keys(INCUMBENT_OPTION_NAMES)];
 
 function invalid(option: string, message: string): InvalidSolveOptionsError {
   return new InvalidSolveOptionsError(message, { option });
@@ -201,7 +195,7 @@ function normalizePrefetch(value: SolveOptions['prefetch'], maxTokenAge: number)
     );
   }
   const o = value === true ? {} : value;
-  rejectUnknown(o, PREFETCH_OPTION_NAMES, 'prefetch option', 'prefetch.');
+  rejectUnknown(o, Object.keys(PREFETCH_OPTION_NAMES), 'prefetch option', 'prefetch.');
   const maxWastePoints = o.maxWastePoints ?? 1000;
   if (typeof maxWastePoints !== 'number' || !Number.isFinite(maxWastePoints) || maxWastePoints < 0) {
     throw invalid('prefetch.maxWastePoints', 'prefetch.maxWastePoints must be a number of points >= 0, e.g. 1000.');
