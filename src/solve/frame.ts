@@ -2,6 +2,8 @@
  * What the solver does inside a frame: the frame a captcha lives in, detection's scope, telling a document apart from
  * the next one, the viewport, and injecting a token. Every call goes through the driver's worlds (src/drivers).
  */
+
+import { EzCaptchaError, isEzCaptchaError } from '../api/errors.js';
 import { foundOf } from '../detect/found.js';
 import { type DetectedCaptcha, type DetectOptions, type DetectResult, detect } from '../detect/index.js';
 import { goneReason } from '../drivers/errors.js';
@@ -10,7 +12,7 @@ import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
 import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
-import { CaptchaError } from './errors.js';
+import { CaptchaError, errorInfo } from './errors.js';
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
@@ -61,7 +63,11 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
         cause: error,
       });
     }
-    throw error;
+    if (isEzCaptchaError(error)) throw error;
+    // Any other failure of the driver or the page joins the family with the code and text a result reports for it.
+    const info = errorInfo(error);
+    if (info.code === 'NAVIGATED') throw new CaptchaError('NAVIGATED', info.message, { cause: error });
+    throw new EzCaptchaError(info.message, { code: info.code, cause: error });
   }
 }
 
