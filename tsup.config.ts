@@ -6,6 +6,7 @@ export default defineConfig({
     playwright: 'src/integrations/playwright-test.ts',
     'playwright-fixtures': 'src/integrations/playwright-fixtures.ts',
     puppeteer: 'src/integrations/puppeteer-augment.ts',
+    'playwright-extra': 'src/integrations/playwright-augment.ts',
     crawlee: 'src/integrations/crawlee.ts',
     cli: 'src/cli/bin.ts',
   },

@@ -8,10 +8,12 @@
  * Chromium flags), CHROME_PATH (which Chromium).
  */
 import { parseArgs } from 'node:util';
-import { type Page, chromium as vanillaChromium } from 'playwright-core';
+import { chromium as vanillaChromium } from 'playwright-core';
 import { addExtra } from 'playwright-extra';
-// Users write: import { chromiumArgs, type EzCaptchaPageAdditions, EzCaptchaPlugin, findChromium } from 'ezcaptcha-plugin';
-import { chromiumArgs, type EzCaptchaPageAdditions, EzCaptchaPlugin, findChromium } from '../src/index.js';
+// Users write: import { chromiumArgs, findChromium } from 'ezcaptcha-plugin';
+import { chromiumArgs, findChromium } from '../src/index.js';
+// Users write: import { EzCaptchaPlugin } from 'ezcaptcha-plugin/playwright-extra'; (it also types page.solveRecaptchas())
+import { EzCaptchaPlugin } from '../src/integrations/playwright-augment.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,8 +32,8 @@ chromium.use(plugin as never);
 const { executablePath } = await findChromium();
 const browser = await chromium.launch({ executablePath, args: chromiumArgs(extraArgs), headless: true });
 try {
-  // The plugin adds its methods to every page; Playwright's Page type does not know them.
-  const page = (await browser.newPage()) as Page & EzCaptchaPageAdditions;
+  // The plugin adds its methods to every page; ezcaptcha-plugin/playwright-extra adds them to Page's type.
+  const page = await browser.newPage();
   await page.goto(url);
 
   const { results, error } = await page.solveRecaptchas();

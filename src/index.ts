@@ -49,6 +49,7 @@ export {
   type EzCaptchaPluginOptions,
 } from './integrations/puppeteer-extra.js';
 export {
+  CaptchaError,
   type CaptchaKind,
   type CaptchaSolveResult,
   CaptchaSolver,

@@ -1,23 +1,75 @@
 /**
- * Error hierarchy of the EzCaptcha client. Every error carries a `code` (the API's errorCode or one of ours),
- * a `retryable` decision, and the `taskId` once a task exists. None of them ever holds the client key.
+ * The package's one error family. Every error it throws is an `EzCaptchaError` subclass whose `code` is an
+ * `ErrorCode`: the API's errorCode or one of ours. Each carries a `retryable` decision and the `taskId` once a task
+ * exists. None of them ever holds the client key.
  */
 
 const BRAND = Symbol.for('ezcaptcha-plugin.error');
 
-/** Codes the client raises itself (everything else is an API errorCode). */
-export type ClientErrorCode =
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'BAD_RESPONSE'
-  | 'BAD_SOLUTION'
-  | 'HTTP_ERROR'
-  | 'INVALID_OPTIONS'
-  | 'INVALID_TASK';
+/** Codes the API client raises itself (everything else an ApiError carries is the service's errorCode). */
+export const CLIENT_ERROR_CODES = [
+  'NETWORK',
+  'TIMEOUT',
+  'ABORTED',
+  'BAD_RESPONSE',
+  'BAD_SOLUTION',
+  'HTTP_ERROR',
+  'INVALID_OPTIONS',
+  'INVALID_TASK',
+  'INTERNAL',
+] as const;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
-export interface EzCaptchaErrorOptions {
-  code: string;
+/** Codes of one captcha in a page-level solve: its token, its page or frame, its injection. */
+export const CAPTCHA_ERROR_CODES = [
+  'NO_TOKEN',
+  'PAGE_CLOSED',
+  'NAVIGATED',
+  'FRAME_DETACHED',
+  'TOKEN_EXPIRED',
+  'CALLBACK_FAILED',
+  'NOT_VERIFIED',
+] as const;
+export type CaptchaErrorCode = (typeof CAPTCHA_ERROR_CODES)[number];
+
+/**
+ * Codes of the solver and its integrations: `CLOSED` (a closed solver was used), `CAPTCHA_NOT_SOLVED` (the Crawlee
+ * hook), `CHROMIUM_NOT_FOUND` (the browser finder), and `ERROR` for a failure of the page or driver that no other code
+ * names.
+ */
+export const SOLVER_ERROR_CODES = ['CLOSED', 'CAPTCHA_NOT_SOLVED', 'CHROMIUM_NOT_FOUND', 'ERROR'] as const;
+export type SolverErrorCode = (typeof SOLVER_ERROR_CODES)[number];
+
+/** Codes of the command line; each maps to its exit code (src/cli/errors.ts). */
+export const CLI_ERROR_CODES = ['INVALID_ARGUMENTS', 'PAGE_NOT_LOADED', 'DRIVER_NOT_INSTALLED'] as const;
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
+/**
+ * An errorCode of the EzCaptcha API as the service sent it (the documented ones are the keys of ERROR_POLICIES; all
+ * but INVALID_RECAPTCHA_SITEURL start with ERROR_).
+ */
+export type ApiErrorCode = `ERROR_${string}` | 'INVALID_RECAPTCHA_SITEURL';
+
+/** Every `code` an error of this package can carry. */
+export type ErrorCode = ClientErrorCode | CaptchaErrorCode | SolverErrorCode | CliErrorCode | ApiErrorCode;
+
+const OWN_CODES: ReadonlySet<string> = new Set([
+  ...CLIENT_ERROR_CODES,
+  ...CAPTCHA_ERROR_CODES,
+  ...SOLVER_ERROR_CODES,
+  ...CLI_ERROR_CODES,
+]);
+
+/** Whether `value` is a code of this package or shaped like an API errorCode. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return (
+    typeof value === 'string' &&
+    (OWN_CODES.has(value) || value.startsWith('ERROR_') || value === 'INVALID_RECAPTCHA_SITEURL')
+  );
+}
+
+export interface EzCaptchaErrorOptions<C extends ErrorCode = ErrorCode> {
+  code: C;
   description?: string;
   retryable?: boolean;
   taskId?: string;
@@ -35,11 +87,11 @@ function brandsOf(value: unknown): readonly string[] {
 }
 
 /** Base class. `instanceof` works across duplicate copies of the package (ESM + CJS) through a `Symbol.for` brand. */
-export class EzCaptchaError extends Error {
+export class EzCaptchaError<C extends ErrorCode = ErrorCode> extends Error {
   static readonly brand: string = 'EzCaptchaError';
 
-  /** API errorCode (`ERROR_ZERO_BALANCE`, ...) or a client code (`NETWORK`, `TIMEOUT`, `ABORTED`, ...). */
-  readonly code: string;
+  /** API errorCode (`ERROR_ZERO_BALANCE`, ...) or one of ours (`NETWORK`, `TIMEOUT`, `PAGE_CLOSED`, ...). */
+  readonly code: C;
   /** Server text or a short client-side description (never contains the key). */
   readonly description: string;
   /** Whether repeating the same call may succeed. The client already retried when this is true and it still failed. */
@@ -50,7 +102,7 @@ export class EzCaptchaError extends Error {
   /** Service tracking id, worth quoting to support. */
   declare readonly requestId?: string;
 
-  constructor(message: string, options: EzCaptchaErrorOptions) {
+  constructor(message: string, options: EzCaptchaErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const brands: string[] = [];
     for (let ctor: unknown = new.target; typeof ctor === 'function' && ctor !== Error; ) {
@@ -90,7 +142,9 @@ export class EzCaptchaError extends Error {
 const AUTH_CODES = new Set(['ERROR_KEY_DOES_NOT_EXIST', 'ERROR_KEY_NOT_AVAILABLE', 'ERROR_KEY_BANNED']);
 const RATE_LIMIT_CODES = new Set(['ERROR_REQUEST_LIMIT', 'ERROR_REQUEST_BANNED']);
 
-export interface ApiErrorOptions extends EzCaptchaErrorOptions {
+export interface ApiErrorOptions extends Omit<EzCaptchaErrorOptions, 'code'> {
+  /** The service's errorCode as it came, or `HTTP_ERROR` for a non-2xx reply without a JSON envelope. */
+  code: string;
   /** Validation details: field path -> message (ERROR_REQUEST_PARAMETERS). */
   errors?: Record<string, string>;
   /** The task itself failed (`status: "error"`); polling it again will not help, a new task may. */
@@ -100,14 +154,15 @@ export interface ApiErrorOptions extends EzCaptchaErrorOptions {
 }
 
 /** The service answered with `errorId != 0` (or a non-2xx status without a JSON envelope: code `HTTP_ERROR`). */
-export class ApiError extends EzCaptchaError {
+export class ApiError extends EzCaptchaError<ApiErrorCode | 'HTTP_ERROR'> {
   static override readonly brand: string = 'ApiError';
   declare readonly errors?: Record<string, string>;
   readonly taskFailed: boolean;
   declare readonly retryAfterMs?: number;
 
   constructor(message: string, options: ApiErrorOptions) {
-    super(message, options);
+    // The service's own text: an undocumented code is kept as it came rather than renamed.
+    super(message, { ...options, code: options.code as ApiErrorCode | 'HTTP_ERROR' });
     if (options.errors !== undefined) this.errors = options.errors;
     this.taskFailed = options.taskFailed ?? false;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
@@ -134,12 +189,12 @@ export class ApiError extends EzCaptchaError {
 }
 
 /** The request did not get an answer: connection refused/reset, DNS failure, or the per-request timeout. */
-export class TransportError extends EzCaptchaError {
+export class TransportError extends EzCaptchaError<'NETWORK' | 'TIMEOUT'> {
   static override readonly brand: string = 'TransportError';
   /** `POST <url>` of the failed request (no query string, no credentials). */
   readonly op: string;
 
-  constructor(message: string, options: EzCaptchaErrorOptions & { code: 'NETWORK' | 'TIMEOUT'; op: string }) {
+  constructor(message: string, options: EzCaptchaErrorOptions<'NETWORK' | 'TIMEOUT'> & { op: string }) {
     super(message, options);
     this.op = options.op;
   }
@@ -150,7 +205,7 @@ export class TransportError extends EzCaptchaError {
 }
 
 /** The service answered with something that is not the documented JSON. Never treated as success. */
-export class UnexpectedResponseError extends EzCaptchaError {
+export class UnexpectedResponseError extends EzCaptchaError<'BAD_RESPONSE'> {
   static override readonly brand: string = 'UnexpectedResponseError';
   /** First 512 characters of the body. */
   declare readonly bodyPreview?: string;
@@ -162,7 +217,7 @@ export class UnexpectedResponseError extends EzCaptchaError {
 }
 
 /** The overall deadline of the call (option `timeout`) passed. */
-export class TimeoutError extends EzCaptchaError {
+export class TimeoutError extends EzCaptchaError<'TIMEOUT'> {
   static override readonly brand: string = 'TimeoutError';
   readonly timeoutMs: number;
 
@@ -173,7 +228,7 @@ export class TimeoutError extends EzCaptchaError {
 }
 
 /** The caller's AbortSignal fired. `cause` is the signal's reason. */
-export class AbortError extends EzCaptchaError {
+export class AbortError extends EzCaptchaError<'ABORTED'> {
   static override readonly brand: string = 'AbortError';
 
   constructor(message: string, options: Omit<EzCaptchaErrorOptions, 'code'> = {}) {
@@ -182,18 +237,21 @@ export class AbortError extends EzCaptchaError {
 }
 
 /** A client option (or per-call option) is missing or of the wrong type. Raised before any request. */
-export class InvalidOptionsError extends EzCaptchaError {
+export class InvalidOptionsError extends EzCaptchaError<'INVALID_OPTIONS'> {
   static override readonly brand: string = 'InvalidOptionsError';
   readonly option: string;
+  /** For an unknown option: the known option whose name is nearest to it. */
+  declare readonly nearest?: string;
 
-  constructor(message: string, options: { option: string; cause?: unknown }) {
+  constructor(message: string, options: { option: string; nearest?: string; cause?: unknown }) {
     super(message, { code: 'INVALID_OPTIONS', description: message, retryable: false, cause: options.cause });
     this.option = options.option;
+    if (options.nearest !== undefined) this.nearest = options.nearest;
   }
 }
 
 /** A task cannot be valid (unknown type, missing/ill-shaped field). Raised before any request, so nothing is billed. */
-export class InvalidTaskError extends EzCaptchaError {
+export class InvalidTaskError extends EzCaptchaError<'INVALID_TASK'> {
   static override readonly brand: string = 'InvalidTaskError';
   /** Field at fault (`websiteKey`, `s`, `type`, ...). */
   readonly field: string;
@@ -205,7 +263,7 @@ export class InvalidTaskError extends EzCaptchaError {
 }
 
 /** A `ready` result whose solution lacks the field its task type requires. `raw` is the reply body. */
-export class SolutionDecodeError extends EzCaptchaError {
+export class SolutionDecodeError extends EzCaptchaError<'BAD_SOLUTION'> {
   static override readonly brand: string = 'SolutionDecodeError';
   declare readonly raw: unknown;
 

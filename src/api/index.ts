@@ -11,7 +11,16 @@ export type {
 export { EzCaptchaClient } from './client.js';
 export type { ErrorAction, ErrorPolicy } from './codes.js';
 export { ERROR_POLICIES, policyFor } from './codes.js';
-export type { ApiErrorOptions, ClientErrorCode, EzCaptchaErrorOptions } from './errors.js';
+export type {
+  ApiErrorCode,
+  ApiErrorOptions,
+  CaptchaErrorCode,
+  CliErrorCode,
+  ClientErrorCode,
+  ErrorCode,
+  EzCaptchaErrorOptions,
+  SolverErrorCode,
+} from './errors.js';
 export {
   AbortError,
   ApiError,

@@ -85,6 +85,42 @@ function typeName(value: unknown): string {
   return `${typeof value} ${typeof value === 'number' ? String(value) : ''}`.trim();
 }
 
+/** Edit distance between two names, case-insensitive (a typo, a wrong case or a missing letter is near). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/**
+ * What to say of an option nobody knows: it names the option, the known option nearest to it and every known one.
+ * `what` says where (`option`, `solve option`, `retry option`); `prefix` is prepended to the option's name.
+ */
+export function describeUnknownOption(
+  key: string,
+  known: Iterable<string>,
+  what = 'option',
+  prefix = '',
+): { message: string; option: string; nearest: string | undefined } {
+  const names = [...known];
+  let nearest: string | undefined;
+  for (const name of names) if (nearest === undefined || distance(key, name) < distance(key, nearest)) nearest = name;
+  const hint = nearest === undefined ? '' : ` Did you mean "${nearest}"?`;
+  return {
+    message: `Unknown ${what} "${key}".${hint} Known ${what}s: ${names.join(', ')}.`,
+    option: `${prefix}${key}`,
+    nearest,
+  };
+}
+
 /** A duration in ms: a finite number > 0 (or >= 0 with allowZero). `timeout: "10"` is an error naming the fix. */
 export function checkDuration(name: string, value: unknown, opts: { allowZero?: boolean } = {}): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -241,9 +277,8 @@ export function normalizeOptions(options: unknown, env: NodeJS.ProcessEnv = proc
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!CLIENT_OPTION_NAMES.has(key)) {
-      throw new InvalidOptionsError(`Unknown option "${key}". Known options: ${[...CLIENT_OPTION_NAMES].join(', ')}.`, {
-        option: key,
-      });
+      const { message, ...rest } = describeUnknownOption(key, CLIENT_OPTION_NAMES);
+      throw new InvalidOptionsError(message, rest);
     }
   }
   const clientKey = checkClientKey(given.clientKey);

@@ -6,6 +6,7 @@ import { access, constants, mkdir, rmdir, stat, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import createDebug from 'debug';
+import { EzCaptchaError } from '../api/errors.js';
 
 const log = createDebug('ezcaptcha:browser');
 
@@ -24,15 +25,15 @@ export const SYSTEM_CHROMIUM_PATHS: readonly string[] = [
 ];
 
 /** Thrown when no Chromium can be found; the message lists what was tried and how to fix it. */
-export class ChromiumNotFoundError extends Error {
-  override readonly name = 'ChromiumNotFoundError';
+export class ChromiumNotFoundError extends EzCaptchaError<'CHROMIUM_NOT_FOUND'> {
+  static override readonly brand: string = 'ChromiumNotFoundError';
   readonly tried: readonly string[];
 
   constructor(tried: readonly string[], cause?: unknown) {
     super(
       `No Chromium found (tried ${tried.join(', ')}). Set CHROME_PATH to a Chromium binary, ` +
         'install one (apt-get install chromium), or add the devDependency @sparticuz/chromium@143.0.4.',
-      cause === undefined ? undefined : { cause },
+      { code: 'CHROMIUM_NOT_FOUND', ...(cause === undefined ? {} : { cause }) },
     );
     this.tried = tried;
   }

@@ -4,7 +4,7 @@
  */
 import createDebug from 'debug';
 import { chromiumArgs, findChromium } from '../browser/find.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError } from './errors.js';
 
 const log = createDebug('ezcaptcha:cli');
 
@@ -46,8 +46,8 @@ async function importDriver(name: DriverName): Promise<unknown> {
     if ((cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
       const other = name === 'playwright' ? 'puppeteer' : 'playwright';
       throw new CliError(
+        'DRIVER_NOT_INSTALLED',
         `--driver ${name} needs the package ${specifier}: run \`npm install ${specifier}\`, or use --driver ${other}.`,
-        EXIT.NO_BROWSER,
         { cause },
       );
     }

@@ -7,8 +7,8 @@ import {
   KNOWN_TASK_TYPES,
   priceOf,
 } from '../api/index.js';
+import { attach } from '../attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
-import { attach } from '../hook/index.js';
 import { type CaptchaSolveResult, CaptchaSolver, type SolveResult, type SolverEvent } from '../solve/index.js';
 import { summarizeResult } from '../solve/summary.js';
 import { type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
@@ -48,8 +48,8 @@ export function resolveApi(options: ApiOptions, env: Env): { clientKey: string; 
   const clientKey = options.clientKey ?? env.EZCAPTCHA_CLIENT_KEY;
   if (clientKey === undefined || clientKey === '') {
     throw new CliError(
+      'INVALID_ARGUMENTS',
       'No EzCaptcha client key: set EZCAPTCHA_CLIENT_KEY (preferred: it stays out of your shell history) or pass --client-key <key>.',
-      EXIT.USAGE,
     );
   }
   const apiURL = options.apiUrl ?? (env.EZCAPTCHA_API_URL || DEFAULT_API_URL);
@@ -76,14 +76,14 @@ export function parsePageUrl(input: string): string {
     url = new URL(input);
   } catch {
     throw new CliError(
+      'INVALID_ARGUMENTS',
       `"${shorten(input, 80)}" is not an absolute URL. Pass the full address, e.g. https://example.com/login.`,
-      EXIT.USAGE,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliError(
+      'INVALID_ARGUMENTS',
       `Only http and https pages can be opened, got ${url.protocol} in "${shorten(input, 80)}".`,
-      EXIT.USAGE,
     );
   }
   return url.href;
@@ -102,7 +102,7 @@ async function withPage<T>(url: string, options: BrowserOptions, run: (session: 
       await session.page.goto(url, { timeout: options.navigationTimeout, waitUntil: 'load' });
     } catch (cause) {
       const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
-      throw new CliError(`Could not load ${url}: ${reason}`, EXIT.FAILED, { cause });
+      throw new CliError('PAGE_NOT_LOADED', `Could not load ${url}: ${reason}`, { cause });
     }
     return await run(session);
   } finally {
@@ -331,8 +331,8 @@ export async function taskCommand(type: string, options: TaskCommandOptions, env
   const canonical = canonicalTaskType(type);
   if (canonical === undefined) {
     throw new CliError(
+      'INVALID_ARGUMENTS',
       `Unknown task type "${shorten(type, 60)}". Use one of: ${KNOWN_TASK_TYPES.join(', ')}.`,
-      EXIT.USAGE,
     );
   }
   const params: Record<string, unknown> = { websiteURL: options.websiteUrl, websiteKey: options.websiteKey };

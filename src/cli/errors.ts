@@ -8,7 +8,7 @@
  *   3  the EzCaptcha API could not be reached (connection refused, DNS failure, request timeout)
  *   4  no browser: Chromium not found or the chosen driver (playwright-core / puppeteer-core) not installed
  */
-import { ApiError, isEzCaptchaError, TransportError } from '../api/index.js';
+import { ApiError, type CliErrorCode, EzCaptchaError, isEzCaptchaError, TransportError } from '../api/index.js';
 import { ChromiumNotFoundError } from '../browser/find.js';
 
 export const EXIT = Object.freeze({
@@ -29,14 +29,20 @@ Exit codes:
   3  the EzCaptcha API could not be reached (check --api-url and your network)
   4  no browser (Chromium not found, or the --driver package is not installed)`;
 
-/** An error the CLI reports as one line on stderr, with its exit code. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
+const EXIT_OF: Readonly<Record<CliErrorCode, ExitCode>> = {
+  INVALID_ARGUMENTS: EXIT.USAGE,
+  PAGE_NOT_LOADED: EXIT.FAILED,
+  DRIVER_NOT_INSTALLED: EXIT.NO_BROWSER,
+};
+
+/** An error the CLI reports as one line on stderr, with the exit code of its code. */
+export class CliError extends EzCaptchaError<CliErrorCode> {
+  static override readonly brand: string = 'CliError';
   readonly exitCode: ExitCode;
 
-  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
-    super(message, options);
-    this.exitCode = exitCode;
+  constructor(code: CliErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, { code, ...options });
+    this.exitCode = EXIT_OF[code];
   }
 }
 
@@ -84,9 +90,6 @@ export function describeFailure(error: unknown): { exitCode: ExitCode; message: 
       return { exitCode: EXIT.FAILED, message: `EzCaptcha API error: ${withCode(error.code, error.message)}` };
     }
     return { exitCode: EXIT.FAILED, message: withCode(error.code, error.message) };
-  }
-  if (error instanceof Error && (error as { code?: unknown }).code === 'INVALID_OPTIONS') {
-    return { exitCode: EXIT.USAGE, message: error.message };
   }
   return { exitCode: EXIT.FAILED, message: error instanceof Error ? error.message : String(error) };
 }

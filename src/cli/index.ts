@@ -183,7 +183,7 @@ function buildProgram(io: CliIO, out: Output, setExit: (code: ExitCode) => void)
         .option('--data <json>', 'FunCaptcha data blob as a JSON string, e.g. \'{"blob":"..."}\'')
         .option(
           '--subdomain <url>',
-          'FunCaptcha API host (funcaptchaApiJSSubdomain), e.g. https://client-api.arkoselabs.com',
+          'FunCaptcha API host (funcaptchaApiJSSubdomain): the origin the page loads its api.js from',
         )
         .option('--json', 'print JSON')
         .option('--timeout <ms>', 'overall deadline (default 120000)', positiveMilliseconds('--timeout'))

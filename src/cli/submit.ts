@@ -3,11 +3,13 @@
  * form that holds the captcha (or the element the user named). Captchas whose page callback already ran are left
  * alone: the callback is how that page continues, and submitting again would spend the single-use token twice.
  */
-import type { DetectedCaptcha } from '../detect/index.js';
+
 import { toDriverPage } from '../drivers/index.js';
 import type { DriverFrame } from '../drivers/types.js';
-import { frameAt } from '../solve/frame.js';
+import type { DetectedCaptcha } from '../model/captcha.js';
+import { frameOf } from '../solve/frame.js';
 import type { CaptchaSolveResult } from '../solve/index.js';
+import { FORM_MARKERS } from '../vendors/registry.js';
 import { type CliPage, watchNetwork } from './browser.js';
 
 export interface SubmitOutcome {
@@ -31,6 +33,7 @@ interface SubmitArgs {
   selector?: string;
   sitekeys: string[];
   allowLoneForm: boolean;
+  markers: typeof FORM_MARKERS;
 }
 
 /**
@@ -47,15 +50,16 @@ const SUBMIT_IN_FRAME = `(args) => {
   }
   const submitters = 'button[type=submit], input[type=submit], input[type=image], button:not([type])';
   let form = null;
+  const attributes = args.markers.keyAttributes;
   for (const sitekey of args.sitekeys) {
-    const widget = [...document.querySelectorAll('[data-sitekey], [data-pkey]')].find(
-      (el) => el.getAttribute('data-sitekey') === sitekey || el.getAttribute('data-pkey') === sitekey,
+    const widget = [...document.querySelectorAll(attributes.map((a) => '[' + a + ']').join(', '))].find((el) =>
+      attributes.some((a) => el.getAttribute(a) === sitekey),
     );
     form = (widget && widget.closest('form')) || null;
     if (form) break;
   }
   if (!form) {
-    const response = document.querySelector('textarea[name="g-recaptcha-response"]');
+    const response = document.querySelector(args.markers.responseFields.join(', '));
     form = (response && response.closest('form')) || null;
   }
   if (!form && args.allowLoneForm) {
@@ -99,23 +103,23 @@ export async function submitAfterSolve(
   if (options.selector) {
     jobs.push({
       frame: driverPage.mainFrame(),
-      args: { selector: options.selector, sitekeys: [], allowLoneForm: false },
+      args: { selector: options.selector, sitekeys: [], allowLoneForm: false, markers: FORM_MARKERS },
     });
   } else {
-    const byFrame = new Map<string, DetectedCaptcha[]>();
+    const byFrame = new Map<DriverFrame, DetectedCaptcha[]>();
     for (const result of results.filter(needsSubmit)) {
-      const key = result.captcha.framePath.join('/');
-      byFrame.set(key, [...(byFrame.get(key) ?? []), result.captcha]);
-    }
-    for (const captchas of byFrame.values()) {
-      const frame = frameAt(driverPage, (captchas[0] as DetectedCaptcha).framePath);
+      const frame = frameOf(driverPage, result.captcha);
       if (!frame || frame.isDetached()) continue;
+      byFrame.set(frame, [...(byFrame.get(frame) ?? []), result.captcha]);
+    }
+    for (const [frame, captchas] of byFrame) {
       jobs.push({
         frame,
         args: {
           sitekeys: captchas.map((c) => c.sitekey),
           // v3 has no widget element: the page's only form is the one its token protects.
           allowLoneForm: captchas.some((c) => c.kind === 'score'),
+          markers: FORM_MARKERS,
         },
       });
     }

@@ -3,7 +3,6 @@
 export type {
   DetectedCaptcha,
   DetectedTask,
-  KnownTaskType as TaskType, // moved: re-export until the solver branch is merged
   NetworkFinding,
   TaskTypeInput,
   TaskTypeOptions,

@@ -8,8 +8,6 @@ import type { InjectOutcome, InjectRequest } from '../model/inpage.js';
 import { CONTAINERS, FILLS } from '../vendors/inpage.js';
 import { queryAll, setValue, startOutcome } from './lib/fill.js';
 
-export type { CallbackOutcome, InjectOutcome, InjectRequest } from '../model/inpage.js'; // moved: re-export until the solver branch is merged
-
 /**
  * Write the token into the widget's response elements (textareas, Arkose inputs, `responseSelectors`) before the
  * page's JavaScript is told, so a callback that submits the form sends it. `verified`: an element holds it.

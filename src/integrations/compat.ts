@@ -1,8 +1,14 @@
 /**
- * Results shaped like puppeteer-extra-plugin-recaptcha's (`{ captchas, filtered, solutions, solved, error }`),
- * so code written for that plugin keeps working after a one-line change.
+ * puppeteer-extra-plugin-recaptcha's shapes (`{ captchas, filtered, solutions, solved, error }`) and its two-step
+ * methods (getSolutions, enterSolutions) over a CaptchaSolver, so code written for that plugin keeps working after a
+ * one-line change.
  */
-import type { DetectedCaptcha, TaskType } from '../detect/index.js';
+import { taskIdOf } from '../api/index.js';
+import { toDriverTarget } from '../drivers/index.js';
+import type { DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
+import { errorInfo } from '../solve/errors.js';
+import { detectIn } from '../solve/frame.js';
+import { type CaptchaSolver, partsOf, TOKEN_LIFETIME_MS } from '../solve/solve.js';
 import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
 
 export interface CaptchaInfo {
@@ -19,7 +25,7 @@ export interface CaptchaInfo {
   url: string;
   /** Additions over the incumbent's shape. */
   frameUrl: string;
-  taskType: TaskType;
+  taskType: KnownTaskType;
   /** The full detection, used by getRecaptchaSolutions(). */
   captcha: DetectedCaptcha;
 }
@@ -140,4 +146,99 @@ export function toSolveRecaptchasResult(result: SolveResult): SolveRecaptchasRes
     results: result.results,
     error: firstError ? `${firstError.code}: ${firstError.message}` : null,
   };
+}
+
+/** puppeteer-extra-plugin-recaptcha style: solutions for captchas found by findRecaptchas(), in the solver's limit. */
+export async function getSolutions(
+  solver: CaptchaSolver,
+  captchas: ReadonlyArray<{ id: string; captcha?: DetectedCaptcha }>,
+): Promise<CaptchaSolution[]> {
+  const { runner } = partsOf(solver);
+  return Promise.all(
+    captchas.map((info) =>
+      runner.limit(async (): Promise<CaptchaSolution> => {
+        const captcha = info.captcha;
+        const base = { _vendor: captcha?.vendor ?? 'recaptcha', id: info.id, provider: 'ezcaptcha' as const };
+        if (!captcha) return { ...base, hasSolution: false, error: 'Not a captcha from findRecaptchas().' };
+        const requestAt = new Date();
+        try {
+          const solved = await solver.getSolution(captcha);
+          const responseAt = new Date(solved.readyAt);
+          const duration = (responseAt.getTime() - requestAt.getTime()) / 1000;
+          return {
+            ...base,
+            providerCaptchaId: solved.taskId,
+            text: solved.token,
+            requestAt,
+            responseAt,
+            duration,
+            hasSolution: true,
+          };
+        } catch (error) {
+          const failure = errorInfo(error);
+          return {
+            ...base,
+            providerCaptchaId: taskIdOf(error),
+            requestAt,
+            hasSolution: false,
+            error: `${failure.code}: ${failure.message}`,
+          };
+        }
+      }),
+    ),
+  );
+}
+
+/** puppeteer-extra-plugin-recaptcha style: inject solutions from getSolutions() into the page. */
+export async function enterSolutions(
+  solver: CaptchaSolver,
+  target: unknown,
+  solutions: readonly CaptchaSolution[],
+): Promise<CaptchaSolved[]> {
+  const { ledger, options } = partsOf(solver);
+  const wrapped = toDriverTarget(target);
+  const { page } = wrapped;
+  const captchas = await detectIn(wrapped, { highScore: options.highScore });
+  const out: CaptchaSolved[] = [];
+  for (const solution of solutions) {
+    const base = { _vendor: solution._vendor, id: solution.id };
+    const captcha = captchas.find((c) => c.id === solution.id);
+    if (!captcha || !solution.text) {
+      out.push({
+        ...base,
+        responseElement: false,
+        responseCallback: false,
+        isSolved: false,
+        error: captcha ? 'No token in this solution.' : 'The captcha is no longer on the page.',
+      });
+      continue;
+    }
+    try {
+      const readyAt = solution.responseAt?.getTime() ?? Date.now();
+      const injection = await solver.enterSolution(page, captcha, {
+        token: solution.text,
+        readyAt,
+        taskId: solution.providerCaptchaId ?? '',
+      });
+      ledger.tokenUsed();
+      out.push({
+        ...base,
+        responseElement: injection.responseElements > 0,
+        responseCallback: injection.callback === 'called',
+        isSolved: true,
+        solvedAt: new Date(),
+        expiresAt: new Date(readyAt + TOKEN_LIFETIME_MS),
+      });
+    } catch (error) {
+      const info = errorInfo(error);
+      out.push({
+        ...base,
+        responseElement: false,
+        responseCallback: false,
+        isSolved: false,
+        error: `${info.code}: ${info.message}`,
+      });
+    }
+  }
+  return out;
 }

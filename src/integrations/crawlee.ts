@@ -14,7 +14,9 @@
  * with Crawlee's default persistent-context launch (`useIncognitoPages: false`) because it only touches `ctx.page`.
  */
 import createDebug from 'debug';
-import { attach } from '../hook/index.js';
+import { EzCaptchaError } from '../api/errors.js';
+import { attach } from '../attach/index.js';
+import { rejectUnknownSolveOptions } from '../solve/options.js';
 import { CaptchaSolver } from '../solve/solve.js';
 import { type CaptchaOutcome, summarizeResult } from '../solve/summary.js';
 import type { SolveOptions, SolveResult } from '../solve/types.js';
@@ -81,9 +83,8 @@ export interface SolveCaptchasHookOptions extends SolveOptions {
 }
 
 /** Thrown by the hook when captchas stayed unsolved; Crawlee retries the request (or fails it after the last retry). */
-export class CaptchaNotSolvedError extends Error {
-  override readonly name = 'CaptchaNotSolvedError';
-  readonly code = 'CAPTCHA_NOT_SOLVED';
+export class CaptchaNotSolvedError extends EzCaptchaError<'CAPTCHA_NOT_SOLVED'> {
+  static override readonly brand: string = 'CaptchaNotSolvedError';
   readonly record: CrawleeSolveRecord;
 
   constructor(record: CrawleeSolveRecord) {
@@ -91,7 +92,12 @@ export class CaptchaNotSolvedError extends Error {
       .filter((c) => c.error)
       .map((c) => `${c.id}: ${c.error?.message}`)
       .join('; ');
-    super(`${record.failed} of ${record.found} captcha(s) on ${record.url} not solved${errors ? ` (${errors})` : ''}.`);
+    super(
+      `${record.failed} of ${record.found} captcha(s) on ${record.url} not solved${errors ? ` (${errors})` : ''}.`,
+      {
+        code: 'CAPTCHA_NOT_SOLVED',
+      },
+    );
     this.record = record;
   }
 }
@@ -170,6 +176,7 @@ function requestBudgetMs(crawler: unknown): number | undefined {
 export function solveCaptchasHook(
   options: SolveCaptchasHookOptions = {},
 ): CrawleeNavigationHook & { readonly solver: CaptchaSolver } {
+  rejectUnknownSolveOptions(options, ['retryOnFailure', 'userDataKey']);
   const { retryOnFailure = true, userDataKey = 'ezcaptcha', ...solveOptions } = options;
   const solver = new CaptchaSolver(solveOptions);
   const solveTimeoutMs = solveOptions.timeout ?? DEFAULT_SOLVE_TIMEOUT_SECS * 1000;

@@ -14,8 +14,10 @@
  * would start a second runner in the same process, which breaks both. `ezcaptcha-plugin/playwright` builds its `test`
  * from these fixtures over `@playwright/test`.
  */
+
+import { attach } from '../attach/index.js';
 import { type DetectedCaptcha, type DetectOptions, detect } from '../detect/index.js';
-import { attach } from '../hook/index.js';
+import { rejectUnknownSolveOptions } from '../solve/options.js';
 import { CaptchaSolver } from '../solve/solve.js';
 import type { SolveOptions, SolveResult } from '../solve/types.js';
 
@@ -76,22 +78,24 @@ export const ezcaptchaFixtures: EzCaptchaFixtureDefinitions = {
     // The runner reads the fixtures a fixture needs from this destructuring: keep it in the parameter list.
     async ({ page, context, ezcaptcha }, use, testInfo) => {
       const results: SolveResult[] = [];
+      rejectUnknownSolveOptions(ezcaptcha, ['attach']);
+      const { attach: hook, ...solveOptions } = ezcaptcha;
       let solver: CaptchaSolver | undefined;
-      if (ezcaptcha.solveOnSight) {
+      if (solveOptions.solveOnSight) {
         // Solve on sight: the solver watches the context's pages from the first navigation on.
-        solver = new CaptchaSolver(ezcaptcha);
-        if (ezcaptcha.attach !== false) await solver.attach(context);
-      } else if (ezcaptcha.attach !== false) await attach(context);
+        solver = new CaptchaSolver(solveOptions);
+        if (hook !== false) await solver.attach(context);
+      } else if (hook !== false) await attach(context);
       const fixture: CaptchaFixture = {
         results,
         async solve({ page: other, ...options } = {}) {
-          solver ??= new CaptchaSolver(ezcaptcha);
+          solver ??= new CaptchaSolver(solveOptions);
           const result = await solver.solve(other ?? page, options);
           results.push(result);
           return result;
         },
         detect({ page: other, ...options } = {}) {
-          return detect((other ?? page) as never, options);
+          return detect(other ?? page, options);
         },
       };
       try {

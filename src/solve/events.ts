@@ -1,6 +1,6 @@
 /** Typed progress events of a solve, for progress bars and logs. */
 import { EventEmitter } from 'node:events';
-import type { DetectedCaptcha } from '../detect/index.js';
+import type { DetectedCaptcha } from '../model/captcha.js';
 import type { CaptchaSolveResult, TokenSource } from './types.js';
 
 /** Why a token was never used. */

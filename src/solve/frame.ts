@@ -1,23 +1,37 @@
 /**
- * What the solver does inside a frame: find the frame a captcha lives in, tell its document apart from the next one,
- * check the viewport, and inject a token. Every call goes through the driver's worlds (src/drivers).
+ * What the solver does inside a frame: the frame a captcha lives in, detection's scope, telling a document apart from
+ * the next one, the viewport, and injecting a token. Every call goes through the driver's worlds (src/drivers).
  */
-import type { DetectedCaptcha } from '../detect/index.js';
+
+import { EzCaptchaError, isEzCaptchaError } from '../api/errors.js';
+import { foundOf } from '../detect/found.js';
+import { type DetectedCaptcha, type DetectOptions, type DetectResult, detect } from '../detect/index.js';
 import { goneReason } from '../drivers/errors.js';
+import type { DriverTarget } from '../drivers/index.js';
 import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
-import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../inpage/inject.js';
+import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../model/inpage.js';
+import { CaptchaError, errorInfo } from './errors.js';
 
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
-/** Resolve a frame from its index path through childFrames(). */
-export function frameAt(page: DriverPage, framePath: readonly number[]): DriverFrame | undefined {
+/**
+ * The frame the captcha was found in (detection keeps it); by its index path only for a captcha detection did not
+ * make (one a caller built), where the path is all there is.
+ */
+export function frameOf(page: DriverPage, captcha: DetectedCaptcha): DriverFrame | undefined {
+  const found = foundOf(captcha);
+  if (found) return found.frame;
   let frame: DriverFrame | undefined = page.mainFrame();
-  for (const index of framePath) {
-    frame = frame?.childFrames()[index];
-  }
+  for (const index of captcha.framePath) frame = frame?.childFrames()[index];
   return frame;
+}
+
+/** Detection over what a caller asked about: the whole page, or a frame's subtree. */
+export function detectIn(target: DriverTarget, options: DetectOptions): Promise<DetectResult> {
+  // detect() takes the DriverPage as it is; a frame's subtree is still named by the driver's own frame.
+  return detect(target.root === target.page.mainFrame() ? target.page : target.root.raw, options);
 }
 
 export async function documentIdOf(frame: DriverFrame): Promise<number> {
@@ -25,7 +39,7 @@ export async function documentIdOf(frame: DriverFrame): Promise<number> {
 }
 
 export async function isInViewport(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
-  const frame = frameAt(page, captcha.framePath);
+  const frame = frameOf(page, captcha);
   if (!frame) return false;
   return frame
     .callIsolated<boolean>(INJECT_BUNDLE, 'isInViewport', { sitekey: captcha.sitekey, widgetId: captcha.widgetId })
@@ -45,11 +59,15 @@ export async function injectInto(frame: DriverFrame, request: InjectRequest): Pr
     // evaluate never gave; name it as the solver does for a detached frame.
     const message = error instanceof Error ? error.message : String(error);
     if (frame.isDetached() || goneReason(error) === 'FRAME_DETACHED') {
-      throw Object.assign(new Error(`The frame that held the captcha is gone: ${message.split('\n')[0]}`), {
-        code: 'FRAME_DETACHED',
+      throw new CaptchaError('FRAME_DETACHED', `The frame that held the captcha is gone: ${message.split('\n')[0]}`, {
+        cause: error,
       });
     }
-    throw error;
+    if (isEzCaptchaError(error)) throw error;
+    // Any other failure of the driver or the page joins the family with the code and text a result reports for it.
+    const info = errorInfo(error);
+    if (info.code === 'NAVIGATED') throw new CaptchaError('NAVIGATED', info.message, { cause: error });
+    throw new EzCaptchaError(info.message, { code: info.code, cause: error });
   }
 }
 

@@ -1,3 +1,4 @@
+export { CaptchaError, InvalidSolveOptionsError, SolveError } from './errors.js';
 export {
   type SolverEvent,
   type SolverEventMap,
@@ -5,11 +6,11 @@ export {
   SolverEvents,
   type WasteReason,
 } from './events.js';
-export { InvalidSolveOptionsError } from './options.js';
-export { CaptchaSolver, SolveError, solveCaptchas, TOKEN_LIFETIME_MS } from './solve.js';
+export { CaptchaSolver, solveCaptchas, TOKEN_LIFETIME_MS } from './solve.js';
 export type {
   CaptchaKind,
   CaptchaSolveResult,
+  IncumbentOptions,
   PrefetchOptions,
   SkipReason,
   SolveOptions,

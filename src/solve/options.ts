@@ -1,6 +1,7 @@
 /** Solve options, validated once at the boundary into a fully typed object. */
-import { checkDuration, checkRetry } from '../api/options.js';
-import type { CaptchaKind, SolveOptions } from './types.js';
+import { checkDuration, checkRetry, describeUnknownOption } from '../api/options.js';
+import { InvalidSolveOptionsError } from './errors.js';
+import type { CaptchaKind, IncumbentOptions, PrefetchOptions, SolveOptions } from './types.js';
 
 export interface NormalizedPrefetch {
   maxPoolSize: number;
@@ -26,77 +27,149 @@ export interface NormalizedSolveOptions
 /** Tokens live about 120 s; by default 20 s are left for the page to submit one. */
 export const DEFAULT_MAX_TOKEN_AGE = 100_000;
 
-/** Bad solve options: the message names the option and the fix. */
-export class InvalidSolveOptionsError extends TypeError {
-  override readonly name = 'InvalidSolveOptionsError';
-  readonly code = 'INVALID_OPTIONS';
+/** Every option name, each set checked against its type: a name missing there or unknown to it fails to compile. */
+const SOLVE_OPTION_NAMES: Record<keyof SolveOptions, true> = {
+  clientKey: true,
+  apiURL: true,
+  signal: true,
+  timeout: true,
+  concurrency: true,
+  highScore: true,
+  kinds: true,
+  solveInViewportOnly: true,
+  throwOnError: true,
+  maxPoints: true,
+  onEvent: true,
+  responseSelectors: true,
+  force: true,
+  detectTimeout: true,
+  pollInterval: true,
+  requestTimeout: true,
+  retry: true,
+  solveOnSight: true,
+  prefetch: true,
+  keepFresh: true,
+  maxTokenAge: true,
+};
+const INCUMBENT_OPTION_NAMES: Record<keyof IncumbentOptions, true> = {
+  provider: true,
+  solveScoreBased: true,
+  solveInactiveChallenges: true,
+  visualFeedback: true,
+};
+const PREFETCH_OPTION_NAMES: Record<keyof PrefetchOptions, true> = {
+  maxPoolSize: true,
+  maxWastePoints: true,
+  maxTokenAge: true,
+  minSightings: true,
+};
+
+const KNOWN_OPTIONS: readonly string[] = [...Object.keys(SOLVE_OPTION_NAMES), ...Object.keys(INCUMBENT_OPTION_NAMES)];
+
+function invalid(option: string, message: string): InvalidSolveOptionsError {
+  return new InvalidSolveOptionsError(message, { option });
+}
+
+/** Rejects a key of `given` that is not in `known`, naming the nearest known one. */
+function rejectUnknown(given: object, known: Iterable<string>, what: string, prefix = ''): void {
+  const names = new Set(known);
+  for (const key of Object.keys(given)) {
+    if (names.has(key)) continue;
+    const { message, ...rest } = describeUnknownOption(key, names, what, prefix);
+    throw new InvalidSolveOptionsError(message, rest);
+  }
+}
+
+/**
+ * Rejects an option that is neither a solve option, an incumbent's name nor one of the caller's `own` (an
+ * integration's options on top of the solve options), naming the nearest of all of them.
+ */
+export function rejectUnknownSolveOptions(given: object, own: readonly string[] = []): void {
+  rejectUnknown(given, [...KNOWN_OPTIONS, ...own], 'option');
 }
 
 function positiveNumber(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidSolveOptionsError(
+    throw invalid(
+      name,
       `${name} must be a positive number of milliseconds or a count, got ${typeof value === 'string' ? `the string "${value}"` : String(value)}; pass e.g. ${name}: ${fallback}.`,
     );
   }
   return value;
 }
 
+function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw invalid(name, `${name} must be true or false, e.g. ${name}: true.`);
+  }
+}
+
 const KINDS: readonly CaptchaKind[] = ['checkbox', 'invisible', 'score', 'funcaptcha'];
 
 export function normalizeSolveOptions(
-  options: SolveOptions,
+  options: SolveOptions & IncumbentOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): NormalizedSolveOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidSolveOptionsError('Solve options must be an object, e.g. { clientKey: "..." }.');
+    throw invalid('options', 'Solve options must be an object, e.g. { clientKey: "..." }.');
   }
-  const clientKey = options.clientKey ?? env.EZCAPTCHA_CLIENT_KEY;
+  rejectUnknownSolveOptions(options);
+  const { provider, solveScoreBased, solveInactiveChallenges, visualFeedback, ...rest } = options;
+  if (provider !== undefined && (typeof provider !== 'object' || provider === null)) {
+    throw invalid('provider', 'provider must be an object such as { token: "<your EzCaptcha key>" }.');
+  }
+  for (const [name, value] of Object.entries({ solveScoreBased, solveInactiveChallenges, visualFeedback })) {
+    checkBoolean(name, value);
+  }
+  const clientKey = rest.clientKey ?? provider?.token ?? env.EZCAPTCHA_CLIENT_KEY;
   if (typeof clientKey !== 'string' || clientKey.length === 0) {
-    throw new InvalidSolveOptionsError('No EzCaptcha client key: pass { clientKey } or set EZCAPTCHA_CLIENT_KEY.');
+    throw invalid('clientKey', 'No EzCaptcha client key: pass { clientKey } or set EZCAPTCHA_CLIENT_KEY.');
   }
   const kinds = Object.fromEntries(KINDS.map((kind) => [kind, true])) as Record<CaptchaKind, boolean>;
-  for (const [kind, on] of Object.entries(options.kinds ?? {})) {
+  // The incumbent's opt-outs first, so an explicit `kinds` entry wins over them.
+  const given = {
+    ...(solveScoreBased === false ? { score: false } : {}),
+    ...(solveInactiveChallenges === false ? { invisible: false } : {}),
+    ...rest.kinds,
+  };
+  for (const [kind, on] of Object.entries(given)) {
     if (!KINDS.includes(kind as CaptchaKind)) {
-      throw new InvalidSolveOptionsError(`Unknown kind "${kind}" in options.kinds; use one of ${KINDS.join(', ')}.`);
+      throw invalid(`kinds.${kind}`, `Unknown kind "${kind}" in options.kinds; use one of ${KINDS.join(', ')}.`);
     }
-    if (typeof on !== 'boolean') throw new InvalidSolveOptionsError(`options.kinds.${kind} must be true or false.`);
+    if (typeof on !== 'boolean') throw invalid(`kinds.${kind}`, `options.kinds.${kind} must be true or false.`);
     kinds[kind as CaptchaKind] = on;
   }
-  if (options.maxPoints !== undefined && (typeof options.maxPoints !== 'number' || options.maxPoints < 0)) {
-    throw new InvalidSolveOptionsError('maxPoints must be a number of points >= 0, e.g. maxPoints: 100.');
+  if (rest.maxPoints !== undefined && (typeof rest.maxPoints !== 'number' || rest.maxPoints < 0)) {
+    throw invalid('maxPoints', 'maxPoints must be a number of points >= 0, e.g. maxPoints: 100.');
   }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-    throw new InvalidSolveOptionsError('onEvent must be a function (event) => void.');
+  if (rest.onEvent !== undefined && typeof rest.onEvent !== 'function') {
+    throw invalid('onEvent', 'onEvent must be a function (event) => void.');
   }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new InvalidSolveOptionsError('signal must be an AbortSignal, e.g. AbortSignal.timeout(60000).');
+  if (rest.signal !== undefined && !(rest.signal instanceof AbortSignal)) {
+    throw invalid('signal', 'signal must be an AbortSignal, e.g. AbortSignal.timeout(60000).');
   }
-  if (options.responseSelectors !== undefined && !Array.isArray(options.responseSelectors)) {
-    throw new InvalidSolveOptionsError('responseSelectors must be an array of CSS selectors.');
+  if (rest.responseSelectors !== undefined && !Array.isArray(rest.responseSelectors)) {
+    throw invalid('responseSelectors', 'responseSelectors must be an array of CSS selectors.');
   }
   // The API client's own checks, so the error (InvalidOptionsError, code INVALID_OPTIONS, `option` set) and its
   // message are the same whether the option is given here or to new EzCaptchaClient().
-  if (options.requestTimeout !== undefined) checkDuration('requestTimeout', options.requestTimeout);
-  if (options.retry !== undefined) checkRetry(options.retry);
-  for (const name of ['solveOnSight', 'keepFresh'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new InvalidSolveOptionsError(`${name} must be true or false, e.g. ${name}: true.`);
-    }
-  }
-  const maxTokenAge = tokenAge('maxTokenAge', options.maxTokenAge, DEFAULT_MAX_TOKEN_AGE);
+  if (rest.requestTimeout !== undefined) checkDuration('requestTimeout', rest.requestTimeout);
+  if (rest.retry !== undefined) checkRetry(rest.retry);
+  checkBoolean('solveOnSight', rest.solveOnSight);
+  checkBoolean('keepFresh', rest.keepFresh);
+  const maxTokenAge = tokenAge('maxTokenAge', rest.maxTokenAge, DEFAULT_MAX_TOKEN_AGE);
   return {
-    ...options,
-    solveOnSight: options.solveOnSight === true,
-    keepFresh: options.keepFresh === true,
+    ...rest,
+    solveOnSight: rest.solveOnSight === true,
+    keepFresh: rest.keepFresh === true,
     maxTokenAge,
-    prefetch: normalizePrefetch(options.prefetch, maxTokenAge),
+    prefetch: normalizePrefetch(rest.prefetch, maxTokenAge),
     clientKey,
-    timeout: positiveNumber('timeout', options.timeout, 180_000),
-    concurrency: Math.floor(positiveNumber('concurrency', options.concurrency, 10)),
-    detectTimeout: options.detectTimeout === 0 ? 0 : positiveNumber('detectTimeout', options.detectTimeout, 0),
-    pollInterval:
-      options.pollInterval === undefined ? undefined : positiveNumber('pollInterval', options.pollInterval, 3000),
+    timeout: positiveNumber('timeout', rest.timeout, 180_000),
+    concurrency: Math.floor(positiveNumber('concurrency', rest.concurrency, 10)),
+    detectTimeout: rest.detectTimeout === 0 ? 0 : positiveNumber('detectTimeout', rest.detectTimeout, 0),
+    pollInterval: rest.pollInterval === undefined ? undefined : positiveNumber('pollInterval', rest.pollInterval, 3000),
     kinds,
   };
 }
@@ -105,7 +178,8 @@ export function normalizeSolveOptions(
 function tokenAge(name: string, value: unknown, fallback: number): number {
   const age = positiveNumber(name, value, fallback);
   if (age >= 120_000) {
-    throw new InvalidSolveOptionsError(
+    throw invalid(
+      name,
       `${name} must be below 120000 ms (a token lives about 120 s and the page still has to submit it); e.g. ${name}: ${DEFAULT_MAX_TOKEN_AGE}.`,
     );
   }
@@ -115,14 +189,16 @@ function tokenAge(name: string, value: unknown, fallback: number): number {
 function normalizePrefetch(value: SolveOptions['prefetch'], maxTokenAge: number): NormalizedPrefetch | undefined {
   if (value === undefined || value === false) return undefined;
   if (value !== true && (typeof value !== 'object' || value === null)) {
-    throw new InvalidSolveOptionsError(
+    throw invalid(
+      'prefetch',
       'prefetch must be true, false or { maxPoolSize, maxWastePoints, maxTokenAge, minSightings }.',
     );
   }
   const o = value === true ? {} : value;
+  rejectUnknown(o, Object.keys(PREFETCH_OPTION_NAMES), 'prefetch option', 'prefetch.');
   const maxWastePoints = o.maxWastePoints ?? 1000;
   if (typeof maxWastePoints !== 'number' || !Number.isFinite(maxWastePoints) || maxWastePoints < 0) {
-    throw new InvalidSolveOptionsError('prefetch.maxWastePoints must be a number of points >= 0, e.g. 1000.');
+    throw invalid('prefetch.maxWastePoints', 'prefetch.maxWastePoints must be a number of points >= 0, e.g. 1000.');
   }
   return {
     maxPoolSize: Math.floor(positiveNumber('prefetch.maxPoolSize', o.maxPoolSize, 10)),

@@ -5,26 +5,19 @@
  * the pool never holds more unused tokens than the waste budget has left.
  */
 import createDebug from 'debug';
-import type { DetectedCaptcha, DetectedTask } from '../detect/index.js';
+import { AbortError } from '../api/errors.js';
+import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import type { WasteReason } from './events.js';
 import type { NormalizedPrefetch } from './options.js';
+import type { TaskSolution } from './runner.js';
+import { pointsOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:pool');
-
-/** A solved task's token, as the pool hands it out. */
-export interface PoolSolution {
-  taskId: string;
-  token: string;
-  createdAt: number;
-  readyAt: number;
-  polls: number;
-}
 
 /** What the pool needs from the solver. */
 export interface PoolHost {
   /** Create the task and poll it; resolves with the token. Counts the task in the solver's stats. */
-  runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<PoolSolution>;
-  pointsOf(type: string): number;
+  runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   wasted(info: { taskId?: string; points: number; reason: WasteReason; taskType: string }): void;
   prefetched(info: {
     key: string;
@@ -37,7 +30,7 @@ export interface PoolHost {
 }
 
 interface Ready {
-  solution: PoolSolution;
+  solution: TaskSolution;
   timer: NodeJS.Timeout;
 }
 
@@ -47,7 +40,7 @@ interface InFlight {
 }
 
 interface Waiter {
-  resolve(solution: PoolSolution | undefined): void;
+  resolve(solution: TaskSolution | undefined): void;
 }
 
 interface KeyState {
@@ -133,7 +126,7 @@ export class TokenPool {
    * A token for this captcha's key: a ready one at once, else the first in-flight task to finish (resolves undefined
    * when it fails); undefined when the pool has nothing for the key.
    */
-  take(captcha: DetectedCaptcha, signal: AbortSignal): Promise<PoolSolution | undefined> | undefined {
+  take(captcha: DetectedCaptcha, signal: AbortSignal): Promise<TaskSolution | undefined> | undefined {
     if (this.#closed.signal.aborted) return undefined;
     const key = poolKeyOf(captcha);
     const state = key === undefined ? undefined : this.#keys.get(key);
@@ -149,7 +142,7 @@ export class TokenPool {
       this.#waste(state, ready.solution.taskId, 'expired');
     }
     if (state.inFlight.size <= state.waiters.length) return undefined;
-    return new Promise<PoolSolution | undefined>((resolve, reject) => {
+    return new Promise<TaskSolution | undefined>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (solution) => {
           signal.removeEventListener('abort', onAbort);
@@ -169,7 +162,7 @@ export class TokenPool {
   }
 
   /** Put back a token that was obtained but could not be used (the page navigated): another page may use it. */
-  giveBack(captcha: DetectedCaptcha, solution: PoolSolution): boolean {
+  giveBack(captcha: DetectedCaptcha, solution: TaskSolution): boolean {
     const state = this.#state(captcha);
     if (!state || this.#closed.signal.aborted || Date.now() - solution.readyAt >= this.options.maxTokenAge)
       return false;
@@ -178,7 +171,7 @@ export class TokenPool {
   }
 
   /** Take over a task created for a page that went away (its token is still good for the key). */
-  adopt(captcha: DetectedCaptcha, task: Promise<PoolSolution>, controller: AbortController, taskId?: string): boolean {
+  adopt(captcha: DetectedCaptcha, task: Promise<TaskSolution>, controller: AbortController, taskId?: string): boolean {
     const state = this.#state(captcha);
     if (!state || this.#closed.signal.aborted) return false;
     this.#track(state, task, controller, taskId);
@@ -188,7 +181,7 @@ export class TokenPool {
   /** Cancel polling, clear every timer, and count what was never used as waste. */
   close(): void {
     if (this.#closed.signal.aborted) return;
-    this.#closed.abort(Object.assign(new Error('The solver was closed.'), { code: 'ABORTED' }));
+    this.#closed.abort(new AbortError('The solver was closed.'));
     for (const state of this.#keys.values()) {
       for (const ready of state.ready.splice(0)) {
         clearTimeout(ready.timer);
@@ -210,7 +203,7 @@ export class TokenPool {
         task: captcha.task,
         sitekey: captcha.task.websiteKey,
         host: new URL(captcha.task.websiteURL).host,
-        points: this.host.pointsOf(captcha.task.type),
+        points: pointsOf(captcha.task.type),
         meets: [],
         durations: [],
         ready: [],
@@ -272,7 +265,7 @@ export class TokenPool {
 
   #track(
     state: KeyState,
-    task: Promise<PoolSolution>,
+    task: Promise<TaskSolution>,
     controller: AbortController,
     taskId?: string,
     flight: InFlight = { controller, ...(taskId ? { taskId } : {}) },
@@ -298,7 +291,7 @@ export class TokenPool {
     );
   }
 
-  #deliver(state: KeyState, solution: PoolSolution): void {
+  #deliver(state: KeyState, solution: TaskSolution): void {
     const waiter = state.waiters.shift();
     if (waiter) {
       waiter.resolve(solution);

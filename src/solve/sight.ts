@@ -4,11 +4,13 @@
  * document: a `solve()` that got there first registers its own task too, so a captcha never gets two.
  */
 import createDebug from 'debug';
-import type { DetectedCaptcha } from '../detect/index.js';
+import { AbortError } from '../api/errors.js';
 import type { DriverPage } from '../drivers/types.js';
+import type { DetectedCaptcha } from '../model/captcha.js';
 import type { WasteReason } from './events.js';
-import { documentIdOf, frameAt } from './frame.js';
-import type { PoolSolution } from './pool.js';
+import { documentIdOf, frameOf } from './frame.js';
+import type { TaskSolution } from './runner.js';
+import { pointsOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:sight');
 
@@ -28,7 +30,7 @@ export interface SightEntry {
   taskKey: string;
   source: 'sight' | 'call';
   /** Sight entries: the task, created on sight. */
-  task?: Promise<PoolSolution>;
+  task?: Promise<TaskSolution>;
   controller: AbortController;
   taskId?: string;
   points: number;
@@ -49,9 +51,8 @@ export interface SightHost {
   pooled(captcha: DetectedCaptcha): boolean;
   /** Points a page may spend on sight tasks (maxPoints), undefined for no limit. */
   maxPoints: number | undefined;
-  pointsOf(type: string): number;
   /** Create the task (counted, limited by concurrency); resolves with the token. */
-  runTask(captcha: DetectedCaptcha, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<PoolSolution>;
+  runTask(captcha: DetectedCaptcha, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   /** An unclaimed sight entry whose document went away. */
   gone(entry: SightEntry, reason: WasteReason): void;
 }
@@ -147,7 +148,7 @@ export class SightTracker {
   /** Stop every watch, cancel sight tasks nobody claimed (counted as waste). */
   close(): void {
     if (this.closed) return;
-    this.#closed.abort(Object.assign(new Error('The solver was closed.'), { code: 'ABORTED' }));
+    this.#closed.abort(new AbortError('The solver was closed.'));
     for (const watch of this.#watches.values()) watch.stop();
     this.#watches.clear();
     for (const entries of this.#entries.values()) {
@@ -228,7 +229,7 @@ export class SightTracker {
           continue;
         }
         if (!(await this.#host.wanted(page, captcha)) || this.#host.pooled(captcha)) continue;
-        const points = this.#host.pointsOf(captcha.task.type);
+        const points = pointsOf(captcha.task.type);
         const budget = this.#host.maxPoints;
         if (budget !== undefined && watch.spent + points > budget) continue;
         if (entries.get(key) !== existing || this.closed) continue; // solve() got there during the await
@@ -268,7 +269,7 @@ export class SightTracker {
 
   async #documentId(page: DriverPage, captcha: DetectedCaptcha): Promise<number | undefined> {
     if (page.isClosed()) return undefined;
-    const frame = frameAt(page, captcha.framePath);
+    const frame = frameOf(page, captcha);
     if (!frame || frame.isDetached()) return undefined;
     return documentIdOf(frame).catch(() => undefined);
   }

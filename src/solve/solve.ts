@@ -1,131 +1,112 @@
 /**
- * Orchestrates one solve: detect, create one task per captcha (bounded concurrency), poll, inject into the frame that
- * holds the widget, verify, and report per captcha.
+ * The solver's public face: `CaptchaSolver` (one per process or crawl: one API client, one concurrency limit, its
+ * watchers and pool) and `solveCaptchas()`. A solve call detects, selects (select.ts), solves each captcha
+ * (solve-captcha.ts) and reports; the other concerns live in their own files.
  */
 import createDebug from 'debug';
 import pLimit from 'p-limit';
-import { EzCaptchaClient, EzCaptchaError, TASK_PRICES, type Task, taskIdOf } from '../api/index.js';
-import { foundOf } from '../detect/found.js';
-import { type DetectedCaptcha, type DetectedTask, detect } from '../detect/index.js';
-import { goneReason } from '../drivers/errors.js';
-import { attachTarget, onPostRequest } from '../drivers/hook.js';
-import { toDriverPage } from '../drivers/index.js';
-import type { DriverFrame, DriverPage } from '../drivers/types.js';
-import { attach } from '../hook/index.js';
-import type { InjectOutcome } from '../inpage/inject.js';
-import { fingerprint } from '../inpage/lib/evidence.js';
-import type { CaptchaSolution, CaptchaSolved } from '../integrations/compat.js';
-import { type SolverEvent, SolverEvents, type WasteReason } from './events.js';
-import { documentIdOf, frameAt, injectInto, isInViewport } from './frame.js';
-import { type NormalizedSolveOptions, normalizeSolveOptions } from './options.js';
-import { poolKeyOf, TokenPool } from './pool.js';
-import { forgetSolved, rememberSolved, type SolvedRecord, solvedRecord } from './registry.js';
-import { type SightEntry, SightTracker } from './sight.js';
-import type { CaptchaSolveResult, SkipReason, SolveOptions, SolveResult, SolverStats, TokenSource } from './types.js';
+import { AbortError, EzCaptchaClient } from '../api/index.js';
+import { type DetectedCaptcha, detect } from '../detect/index.js';
+import { type DriverTarget, toDriverPage, toDriverTarget } from '../drivers/index.js';
+import type { DriverFrame } from '../drivers/types.js';
+import type { InjectOutcome } from '../model/inpage.js';
+import { attachSolver } from './attach.js';
+import { CaptchaError, emptyResult as empty, SolveError } from './errors.js';
+import { type SolverEvent, SolverEvents } from './events.js';
+import { detectIn } from './frame.js';
+import { enterToken } from './inject.js';
+import { sightGone } from './obtain.js';
+import { normalizeSolveOptions } from './options.js';
+import type { SolverParts } from './parts.js';
+import { TokenPool } from './pool.js';
+import { TokenRefresher } from './refresh.js';
+import { isStillSolved, resetAfter } from './registry.js';
+import { TaskRunner, type TaskSolution } from './runner.js';
+import { selectCaptchas } from './select.js';
+import { SightTracker } from './sight.js';
+import { raceAbort, SolveDeadline } from './signals.js';
+import { solveCaptcha } from './solve-captcha.js';
+import { SolverLedger } from './stats.js';
+import type { CaptchaSolveResult, SolveOptions, SolveResult, SolverStats } from './types.js';
+
+export { type TaskSolution, TOKEN_LIFETIME_MS } from './runner.js';
 
 const log = createDebug('ezcaptcha:solve');
 
-/** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
-export const TOKEN_LIFETIME_MS = 120_000;
-
-/** Thrown by solveCaptchas when `throwOnError` is set and a captcha could not be solved. */
-export class SolveError extends Error {
-  override readonly name = 'SolveError';
-  readonly code: string;
-  readonly result: SolveResult;
-
-  constructor(message: string, code: string, result: SolveResult) {
-    super(message);
-    this.code = code;
-    this.result = result;
-  }
-}
-
-function pointsOf(type: string): number {
-  return (TASK_PRICES as Record<string, number>)[type] ?? 0;
-}
-
-function errorInfo(error: unknown): { code: string; message: string } {
-  if (error instanceof EzCaptchaError) return { code: error.code, message: error.message };
-  const gone = error instanceof Error && !('code' in error) ? goneReason(error) : undefined;
-  if (gone) return { code: gone, message: (error as Error).message.split('\n')[0]! };
-  if (error instanceof Error) return { code: (error as { code?: string }).code ?? 'ERROR', message: error.message };
-  return { code: 'ERROR', message: String(error) };
-}
-
-/** The reason of a solve call's own deadline (the `timeout` option). */
-class SolveDeadline extends Error {
-  override readonly name = 'SolveDeadline';
-  readonly code = 'TIMEOUT';
-  constructor(readonly timeoutMs: number) {
-    super(`Solving took longer than the timeout of ${timeoutMs} ms; raise the timeout option if the service is slow.`);
-  }
-}
-
-/** The call's own `timeout` ended it: report TIMEOUT (the API client only saw an aborted signal). */
-function deadlineInfo(signal: AbortSignal, taskId: string | undefined): { code: string; message: string } | undefined {
-  const reason: unknown = signal.reason;
-  if (!signal.aborted || !(reason instanceof SolveDeadline)) return undefined;
-  const billed = taskId ? ` Task ${taskId} was created (and billed).` : '';
-  return { code: 'TIMEOUT', message: `${reason.message}${billed}` };
-}
+/** A solver's parts, for the integrations that share its concurrency limit and ledger; not public API. */
+export let partsOf: (solver: CaptchaSolver) => SolverParts;
 
 /**
  * Solves captchas on pages; emits typed progress events. One instance can serve many pages and calls;
  * `solveCaptchas(page, options)` is the one-shot form.
  */
 export class CaptchaSolver extends SolverEvents {
-  readonly #options: NormalizedSolveOptions;
-  readonly #client: EzCaptchaClient;
-  /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
-  readonly #limit: ReturnType<typeof pLimit>;
-  readonly #stats: SolverStats = { tasksCreated: 0, pointsSpent: 0, tokensUsed: 0, tokensWasted: 0, pointsWasted: 0 };
+  readonly #parts: SolverParts;
   /** Aborted by close(): every task, watch and timer of this solver stops. */
   readonly #closed = new AbortController();
-  readonly #pool: TokenPool | undefined;
-  readonly #sight: SightTracker | undefined;
   /** Targets whose pages solveOnSight already follows (a second attach() adds no listeners). */
   readonly #watchedTargets = new WeakSet<object>();
-  /** keepFresh: stop functions of the pending refreshes. */
-  readonly #refreshes = new Set<() => void>();
 
   constructor(options: SolveOptions = {}) {
     super();
-    this.#options = normalizeSolveOptions(options);
-    this.#limit = pLimit(this.#options.concurrency);
-    if (this.#options.prefetch) {
-      this.#pool = new TokenPool(this.#options.prefetch, {
-        runTask: (task, signal, onCreated) => this.#runTask(task, signal, onCreated),
-        pointsOf,
-        wasted: (info) => this.#wasted({ ...info, source: 'pool' }),
-        prefetched: (info) => this.#emit({ type: 'prefetched', ...info }),
-      });
-    }
-    if (this.#options.solveOnSight) {
-      this.#sight = new SightTracker({
-        detect: (page) => detect(page.raw as never, { highScore: this.#options.highScore }),
-        wanted: async (page, captcha) =>
-          this.#options.kinds[captcha.kind] !== false && !(await this.#isStillSolved(page, captcha)),
-        resetAfter: (page, captcha) => this.#resetAfter(page, captcha),
-        pooled: (captcha) => (this.#pool ? this.#pool.available(captcha) > 0 : false),
-        maxPoints: this.#options.maxPoints,
-        pointsOf,
-        runTask: (captcha, signal, onCreated) => this.#limit(() => this.#solveTask(captcha, signal, onCreated)),
-        gone: (entry, reason) => this.#sightGone(entry, reason),
-      });
-    }
-    const { clientKey, apiURL, requestTimeout, retry } = this.#options;
-    this.#client = new EzCaptchaClient({
-      clientKey,
-      apiURL,
-      ...(requestTimeout === undefined ? {} : { requestTimeout }),
-      ...(retry === undefined ? {} : { retry }),
+    const normalized = normalizeSolveOptions(options);
+    const { clientKey, apiURL, requestTimeout, retry } = normalized;
+    const emit = (event: SolverEvent) => this.#emit(event);
+    const ledger = new SolverLedger(emit);
+    const runner = new TaskRunner({
+      client: new EzCaptchaClient({
+        clientKey,
+        apiURL,
+        ...(requestTimeout === undefined ? {} : { requestTimeout }),
+        ...(retry === undefined ? {} : { retry }),
+      }),
+      ledger,
+      emit,
+      pollInterval: normalized.pollInterval,
+      limit: pLimit(normalized.concurrency),
     });
+    const parts: { -readonly [K in keyof SolverParts]: SolverParts[K] } = {
+      options: normalized,
+      runner,
+      ledger,
+      closed: this.#closed.signal,
+      pool: undefined,
+      sight: undefined,
+      refresher: undefined,
+      emit,
+      detect: (page) => detect(page, { highScore: normalized.highScore }),
+    };
+    if (normalized.prefetch) {
+      parts.pool = new TokenPool(normalized.prefetch, {
+        runTask: (task, signal, onCreated) => runner.run(task, signal, { onCreated }),
+        wasted: (info) => ledger.wasted({ ...info, source: 'pool' }),
+        prefetched: (info) => emit({ type: 'prefetched', ...info }),
+      });
+    }
+    if (normalized.solveOnSight) {
+      const pool = parts.pool;
+      parts.sight = new SightTracker({
+        detect: parts.detect,
+        wanted: async (page, captcha) =>
+          normalized.kinds[captcha.kind] !== false && !(await isStillSolved(page, captcha)),
+        resetAfter,
+        pooled: (captcha) => (pool ? pool.available(captcha) > 0 : false),
+        maxPoints: normalized.maxPoints,
+        runTask: (captcha, signal, onCreated) => runner.solve(captcha, signal, onCreated),
+        gone: (entry, reason) => sightGone(parts, entry, reason),
+      });
+    }
+    if (normalized.keepFresh) parts.refresher = new TokenRefresher(parts);
+    this.#parts = parts;
+  }
+
+  static {
+    partsOf = (solver) => solver.#parts;
   }
 
   #emit(event: SolverEvent): void {
     try {
-      this.#options.onEvent?.(event);
+      this.#parts.options.onEvent?.(event);
     } catch (error) {
       log('onEvent threw: %s', (error as Error).message);
     }
@@ -136,8 +117,9 @@ export class CaptchaSolver extends SolverEvents {
 
   /** Detect and solve every captcha on the page (all frames). */
   async solve(target: unknown, overrides: Pick<SolveOptions, 'signal' | 'force'> = {}): Promise<SolveResult> {
-    const options = this.#options;
-    const page = toDriverPage(target);
+    const options = this.#parts.options;
+    const wrapped = toDriverTarget(target);
+    const { page } = wrapped;
     if (this.#closed.signal.aborted) {
       throw new SolveError('This solver was closed; create a new CaptchaSolver.', 'CLOSED', empty());
     }
@@ -145,16 +127,14 @@ export class CaptchaSolver extends SolverEvents {
       throw new SolveError('The page is closed: open a new page before solving.', 'PAGE_CLOSED', empty());
     const pageClosed = new AbortController();
     const stopWatching = page.onClose(() =>
-      pageClosed.abort(codeError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
+      pageClosed.abort(new CaptchaError('PAGE_CLOSED', 'The page closed while solving; polling stopped.')),
     );
     // Our own deadline (not AbortSignal.timeout) so its reason tells it apart from a caller's timeout signal.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new SolveDeadline(options.timeout)), options.timeout);
     try {
       return await this.#solveOn(
-        page,
-        target,
-        options,
+        wrapped,
         overrides,
         AbortSignal.any(
           [overrides.signal ?? options.signal, deadline.signal, pageClosed.signal, this.#closed.signal].filter(
@@ -175,59 +155,38 @@ export class CaptchaSolver extends SolverEvents {
   }
 
   async #solveOn(
-    page: DriverPage,
-    target: unknown,
-    options: NormalizedSolveOptions,
+    target: DriverTarget,
     overrides: Pick<SolveOptions, 'signal' | 'force'>,
     signal: AbortSignal,
   ): Promise<SolveResult> {
+    const parts = this.#parts;
+    const { options } = parts;
+    const { page } = target;
     const captchas = await raceAbort(
-      detect(target as never, { timeout: options.detectTimeout, highScore: options.highScore }),
+      detectIn(target, { timeout: options.detectTimeout, highScore: options.highScore }),
       signal,
     );
     signal.throwIfAborted();
-
-    const results: CaptchaSolveResult[] = [];
-    const selected: DetectedCaptcha[] = [];
-    let budget = options.maxPoints;
-    for (const captcha of captchas) {
-      const points = pointsOf(captcha.task.type);
-      let skipped: SkipReason | undefined;
-      if (options.kinds[captcha.kind] === false) skipped = 'kind-disabled';
-      else if (!(overrides.force ?? options.force) && (await this.#isStillSolved(page, captcha)))
-        skipped = 'already-solved';
-      else if (options.solveInViewportOnly && captcha.kind === 'checkbox' && !(await isInViewport(page, captcha))) {
-        skipped = 'not-in-viewport';
-      } else if (budget !== undefined && points > budget) skipped = 'budget';
-      if (skipped) {
-        results.push({
-          id: captcha.id,
-          captcha,
-          isSolved: skipped === 'already-solved',
-          skipped,
-          taskType: captcha.task.type,
-          points: 0,
-        });
-        continue;
-      }
-      if (budget !== undefined) budget -= points;
-      selected.push(captcha);
-    }
-    this.#emit({ type: 'detected', captchas, selected });
+    const { selected, skipped } = await selectCaptchas(
+      page,
+      captchas,
+      options,
+      overrides.force ?? options.force ?? false,
+    );
+    parts.emit({ type: 'detected', captchas, selected });
 
     // Without the zero-wait features a captcha holds its concurrency slot from task to injection, as always; with
     // them only task creation and polling take a slot (a token from sight or the pool needs none).
-    const zeroWait = this.#pool !== undefined || this.#sight !== undefined || options.keepFresh;
+    const zeroWait = parts.pool !== undefined || parts.sight !== undefined || options.keepFresh;
     const settled = await Promise.all(
       selected.map((captcha) =>
         zeroWait
-          ? this.#solveOne(page, captcha, signal, true)
-          : this.#limit(() => this.#solveOne(page, captcha, signal)),
+          ? solveCaptcha(parts, page, captcha, signal, true)
+          : parts.runner.limit(() => solveCaptcha(parts, page, captcha, signal, false)),
       ),
     );
-    results.push(...settled);
+    const results: CaptchaSolveResult[] = [...skipped, ...settled];
     results.sort((a, b) => captchas.indexOf(a.captcha) - captchas.indexOf(b.captcha));
-
     const result: SolveResult = {
       captchas,
       results,
@@ -243,102 +202,14 @@ export class CaptchaSolver extends SolverEvents {
     return result;
   }
 
-  /**
-   * Whether the captcha still holds the token we injected: our record of it in this document, not expired, and the
-   * page still holding that token (response field, and getResponse where the vendor has one), as read with the
-   * detection that found it. A page that reset the widget, an expiry that emptied it or a page that cleared the field
-   * makes it `reset`: unsolved, with the record kept until the next solve so a watcher can tell a new round.
-   */
-  async #solvedState(
-    page: DriverPage,
-    captcha: DetectedCaptcha,
-  ): Promise<{ state: 'unsolved' } | { state: 'solved' | 'reset'; record: SolvedRecord }> {
-    const record = solvedRecord(page.raw, captcha.id);
-    if (!record) return { state: 'unsolved' };
-    if (Date.now() > record.expiresAt) {
-      forgetSolved(page.raw, captcha.id);
-      return { state: 'unsolved' };
-    }
-    const frame = frameAt(page, captcha.framePath);
-    const current = frame ? await documentIdOf(frame).catch(() => undefined) : undefined;
-    if (current !== record.documentId) {
-      forgetSolved(page.raw, captcha.id);
-      return { state: 'unsolved' };
-    }
-    const found = foundOf(captcha);
-    const held = found?.held;
-    // A scan that began before our token went in cannot tell: it may have read the field before the injection.
-    const holds =
-      !held ||
-      (found.readAt ?? 0) < record.injectedAt ||
-      (held.field === record.response && (held.getResponse === undefined || held.getResponse === record.response));
-    return { state: holds ? 'solved' : 'reset', record };
-  }
-
-  async #isStillSolved(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
-    const solved = await this.#solvedState(page, captcha);
-    if (solved.state === 'reset') {
-      log(
-        '%s reset: the page no longer holds the token of task %s (%s); solving again',
-        captcha.id,
-        solved.record.taskId,
-        foundOf(captcha)?.held.field ? 'another token in its field' : 'its field is empty',
-      );
-      forgetSolved(page.raw, captcha.id);
-    }
-    return solved.state === 'solved';
-  }
-
-  /** When the page reset this captcha after our token went in: that injection's time; else undefined. */
-  async #resetAfter(page: DriverPage, captcha: DetectedCaptcha): Promise<number | undefined> {
-    const solved = await this.#solvedState(page, captcha);
-    return solved.state === 'reset' ? solved.record.injectedAt : undefined;
-  }
-
-  /** keepFresh: whether the page has reset this captcha since our token went in (read by a fresh detection). */
-  async #wasReset(page: DriverPage, captcha: DetectedCaptcha): Promise<boolean> {
-    const now = await detect(page.raw as never, { highScore: this.#options.highScore }).catch(() => []);
-    const current = now.find((c) => c.id === captcha.id);
-    return current !== undefined && (await this.#resetAfter(page, current)) !== undefined;
-  }
-
   /** Whether solve() throws the first error instead of reporting it. */
   get throwOnError(): boolean {
-    return this.#options.throwOnError === true;
+    return this.#parts.options.throwOnError === true;
   }
 
   /** Create the task for one captcha and wait for its token (no injection). */
   async getSolution(captcha: DetectedCaptcha, signal?: AbortSignal): Promise<TaskSolution> {
-    return this.#solveTask(captcha, signal ?? this.#options.signal);
-  }
-
-  async #solveTask(
-    captcha: DetectedCaptcha,
-    signal: AbortSignal | undefined,
-    onCreated?: (taskId: string) => void,
-  ): Promise<TaskSolution> {
-    const points = pointsOf(captcha.task.type);
-    const solved = await this.#client.solve(captcha.task as Task, {
-      signal,
-      pollInterval: this.#options.pollInterval,
-      onTaskCreated: (taskId: string) => {
-        this.#stats.tasksCreated += 1;
-        this.#stats.pointsSpent += points;
-        onCreated?.(taskId);
-        this.#emit({ type: 'taskCreated', captcha, taskId, points });
-      },
-      onPoll: (taskId: string, polls: number, status: 'processing' | 'ready') =>
-        this.#emit({ type: 'polled', captcha, taskId, polls, status }),
-    });
-    const token = solved.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      throw codeError(
-        'NO_TOKEN',
-        `Task ${solved.taskId} finished without a token; no points are spent on a retry here.`,
-      );
-    }
-    this.#emit({ type: 'solved', captcha, taskId: solved.taskId, duration: solved.readyAt - solved.createdAt });
-    return { taskId: solved.taskId, token, createdAt: solved.createdAt, readyAt: solved.readyAt, polls: solved.polls };
+    return this.#parts.runner.run(captcha.task, signal ?? this.#parts.options.signal, { captcha });
   }
 
   /**
@@ -353,362 +224,11 @@ export class CaptchaSolver extends SolverEvents {
     /** The frame seen when the task was created; a path alone could point at another frame after a removal. */
     knownFrame?: DriverFrame,
   ): Promise<InjectOutcome> {
-    const page = toDriverPage(target);
-    if (page.isClosed()) throw codeError('PAGE_CLOSED', 'The page closed before the token could be injected.');
-    if (Date.now() - solution.readyAt > TOKEN_LIFETIME_MS) {
-      throw codeError(
-        'TOKEN_EXPIRED',
-        'The token is older than 120 s and would be rejected; solve again (force: true).',
-      );
-    }
-    const frame = knownFrame ?? frameAt(page, captcha.framePath);
-    if (!frame || frame.isDetached()) {
-      throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone (detached or navigated).');
-    }
-    const injection = await injectInto(frame, {
-      vendor: captcha.vendor,
-      kind: captcha.kind,
-      enterprise: captcha.enterprise,
-      sitekey: captcha.sitekey,
-      token: solution.token,
-      widgetId: captcha.widgetId,
-      action: captcha.action,
-      responseSelectors: this.#options.responseSelectors,
-      documentId,
+    return enterToken(toDriverPage(target), captcha, solution, {
+      ...(documentId === undefined ? {} : { documentId }),
+      ...(knownFrame ? { frame: knownFrame } : {}),
+      responseSelectors: this.#parts.options.responseSelectors,
     });
-    if (injection.failure === 'navigated') throw codeError('NAVIGATED', injection.reason ?? 'navigated');
-    if (injection.callback === 'failed') {
-      throw codeError('CALLBACK_FAILED', `The page callback threw: ${injection.callbackError ?? 'unknown error'}`);
-    }
-    if (!injection.verified)
-      throw codeError('NOT_VERIFIED', 'The token was injected but the widget does not report it.');
-    rememberSolved(page.raw, captcha.id, {
-      documentId: documentId ?? (await documentIdOf(frame).catch(() => 0)),
-      expiresAt: solution.readyAt + TOKEN_LIFETIME_MS,
-      taskId: solution.taskId,
-      response: fingerprint(solution.token),
-      injectedAt: Date.now(),
-    });
-    return injection;
-  }
-
-  /** puppeteer-extra-plugin-recaptcha style: solutions for captchas found by findRecaptchas(). */
-  async getSolutions(captchas: ReadonlyArray<{ id: string; captcha?: DetectedCaptcha }>): Promise<CaptchaSolution[]> {
-    return Promise.all(
-      captchas.map((info) =>
-        this.#limit(async (): Promise<CaptchaSolution> => {
-          const captcha = info.captcha;
-          const base = { _vendor: captcha?.vendor ?? 'recaptcha', id: info.id, provider: 'ezcaptcha' as const };
-          if (!captcha) return { ...base, hasSolution: false, error: 'Not a captcha from findRecaptchas().' };
-          const requestAt = new Date();
-          try {
-            const solved = await this.getSolution(captcha);
-            const responseAt = new Date(solved.readyAt);
-            const duration = (responseAt.getTime() - requestAt.getTime()) / 1000;
-            return {
-              ...base,
-              providerCaptchaId: solved.taskId,
-              text: solved.token,
-              requestAt,
-              responseAt,
-              duration,
-              hasSolution: true,
-            };
-          } catch (error) {
-            const failure = errorInfo(error);
-            return {
-              ...base,
-              providerCaptchaId: taskIdOf(error),
-              requestAt,
-              hasSolution: false,
-              error: `${failure.code}: ${failure.message}`,
-            };
-          }
-        }),
-      ),
-    );
-  }
-
-  /** puppeteer-extra-plugin-recaptcha style: inject solutions from getSolutions() into the page. */
-  async enterSolutions(target: unknown, solutions: readonly CaptchaSolution[]): Promise<CaptchaSolved[]> {
-    const page = toDriverPage(target);
-    const captchas = await detect(target as never, { highScore: this.#options.highScore });
-    const out: CaptchaSolved[] = [];
-    for (const solution of solutions) {
-      const base = { _vendor: solution._vendor, id: solution.id };
-      const captcha = captchas.find((c) => c.id === solution.id);
-      if (!captcha || !solution.text) {
-        out.push({
-          ...base,
-          responseElement: false,
-          responseCallback: false,
-          isSolved: false,
-          error: captcha ? 'No token in this solution.' : 'The captcha is no longer on the page.',
-        });
-        continue;
-      }
-      try {
-        const readyAt = solution.responseAt?.getTime() ?? Date.now();
-        const injection = await this.enterSolution(page, captcha, {
-          token: solution.text,
-          readyAt,
-          taskId: solution.providerCaptchaId ?? '',
-        });
-        this.#stats.tokensUsed += 1;
-        out.push({
-          ...base,
-          responseElement: injection.responseElements > 0,
-          responseCallback: injection.callback === 'called',
-          isSolved: true,
-          solvedAt: new Date(),
-          expiresAt: new Date(readyAt + TOKEN_LIFETIME_MS),
-        });
-      } catch (error) {
-        const info = errorInfo(error);
-        out.push({
-          ...base,
-          responseElement: false,
-          responseCallback: false,
-          isSolved: false,
-          error: `${info.code}: ${info.message}`,
-        });
-      }
-    }
-    return out;
-  }
-
-  async #solveOne(
-    page: DriverPage,
-    captcha: DetectedCaptcha,
-    signal: AbortSignal,
-    zeroWait = false,
-  ): Promise<CaptchaSolveResult> {
-    const points = pointsOf(captcha.task.type);
-    const result: CaptchaSolveResult = {
-      id: captcha.id,
-      captcha,
-      isSolved: false,
-      taskType: captcha.task.type,
-      points,
-    };
-    const started = Date.now();
-    let solved: TaskSolution | undefined;
-    let posts: PostWatch | undefined;
-    try {
-      const frame = frameAt(page, captcha.framePath);
-      if (!frame) throw codeError('FRAME_DETACHED', 'The frame that held the captcha is gone.');
-      const documentId = await documentIdOf(frame);
-      if (zeroWait) {
-        const obtained = await this.#obtain(page, captcha, documentId, signal);
-        solved = obtained.solution;
-        result.source = obtained.source;
-      } else {
-        solved = await this.getSolution(captcha, signal);
-        result.source = 'call';
-      }
-      result.taskId = solved.taskId;
-      result.token = solved.token;
-      signal.throwIfAborted();
-      if (this.#options.keepFresh && isRefreshable(captcha)) posts = watchPosts(page);
-      result.injection = await this.enterSolution(page, captcha, solved, documentId, frame);
-      this.#stats.tokensUsed += 1;
-      const used = solved;
-      solved = undefined;
-      result.isSolved = true;
-      result.solvedAt = new Date();
-      result.expiresAt = new Date(used.readyAt + TOKEN_LIFETIME_MS);
-      result.duration = Date.now() - started;
-      this.#emit({ type: 'injected', captcha, taskId: used.taskId, result });
-      if (posts) this.#scheduleRefresh(page, captcha, used, documentId, frame, posts);
-      posts = undefined;
-    } catch (error) {
-      posts?.stop();
-      result.taskId ??= taskIdOf(error);
-      result.error = page.isClosed()
-        ? { code: 'PAGE_CLOSED', message: 'The page closed while solving; polling stopped.' }
-        : (deadlineInfo(signal, result.taskId) ?? errorInfo(error));
-      result.duration = Date.now() - started;
-      // A token obtained but not injected: another page of the same key may still use it. (After CALLBACK_FAILED or
-      // NOT_VERIFIED the token is in the page already: neither reusable nor counted as waste.)
-      const inPage = result.error.code === 'CALLBACK_FAILED' || result.error.code === 'NOT_VERIFIED';
-      if (solved && !inPage && !(this.#pool?.giveBack(captcha, solved) ?? false)) {
-        this.#wasted({
-          taskId: solved.taskId,
-          points,
-          source: result.source ?? 'call',
-          reason: page.isClosed() ? 'page-closed' : 'navigated',
-          taskType: captcha.task.type,
-        });
-      }
-      const err = error instanceof Error ? error : new Error(String(error));
-      log('captcha %s failed: %s', captcha.id, result.error.message);
-      this.#emit({ type: 'failed', captcha, taskId: result.taskId, error: err, result });
-    }
-    return result;
-  }
-
-  /** A token for one captcha: from its sight task, else from the pool, else from a task of this call. */
-  async #obtain(
-    page: DriverPage,
-    captcha: DetectedCaptcha,
-    documentId: number,
-    signal: AbortSignal,
-  ): Promise<{ solution: TaskSolution; source: TokenSource }> {
-    const entry = this.#sight?.claim(page, captcha, documentId);
-    // Registered before any await, so the watcher never creates a second task for this captcha.
-    if (!entry) this.#sight?.registerCall(page, captcha, documentId);
-    if (entry?.task) {
-      try {
-        const solution = await raceAbort(entry.task, signal);
-        this.#pool?.observe(captcha, solution.readyAt - solution.createdAt);
-        if (Date.now() - solution.readyAt < this.#options.maxTokenAge) return { solution, source: 'sight' };
-        log('sight token of task %s is older than maxTokenAge: solving again', solution.taskId);
-        this.#wasted({
-          taskId: solution.taskId,
-          points: entry.points,
-          source: 'sight',
-          reason: 'stale',
-          taskType: captcha.task.type,
-        });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        log('sight task of %s failed (%s): solving again', captcha.id, (error as Error)?.message);
-      }
-    }
-    if (this.#pool && poolKeyOf(captcha) !== undefined) {
-      const pooled = this.#pool.take(captcha, signal);
-      this.#pool.meet(captcha);
-      const solution = pooled ? await pooled : undefined;
-      if (solution) return { solution, source: 'pool' };
-    }
-    const solution = await this.#limit(() => this.#solveTask(captcha, signal));
-    this.#pool?.observe(captcha, solution.readyAt - solution.createdAt);
-    return { solution, source: 'call' };
-  }
-
-  /** A pool task: no captcha of its own, counted like any other. */
-  async #runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution> {
-    const points = pointsOf(task.type);
-    const solved = await this.#client.solve(task as Task, {
-      signal,
-      pollInterval: this.#options.pollInterval,
-      onTaskCreated: (taskId: string) => {
-        this.#stats.tasksCreated += 1;
-        this.#stats.pointsSpent += points;
-        onCreated(taskId);
-      },
-    });
-    if (typeof solved.token !== 'string' || solved.token.length === 0) {
-      throw codeError('NO_TOKEN', `Task ${solved.taskId} finished without a token.`);
-    }
-    return {
-      taskId: solved.taskId,
-      token: solved.token,
-      createdAt: solved.createdAt,
-      readyAt: solved.readyAt,
-      polls: solved.polls,
-    };
-  }
-
-  /** A sight task nobody will claim: the pool takes it when it can, else polling stops and it counts as waste. */
-  #sightGone(entry: SightEntry, reason: WasteReason): void {
-    if (
-      reason !== 'solver-closed' &&
-      entry.task &&
-      this.#pool?.adopt(entry.captcha, entry.task, entry.controller, entry.taskId)
-    ) {
-      log('sight task %s handed to the pool (%s)', entry.taskId ?? '(creating)', reason);
-      return;
-    }
-    entry.controller.abort(codeError('ABORTED', `The captcha's document went away (${reason}).`));
-    this.#wasted({
-      ...(entry.taskId ? { taskId: entry.taskId } : {}),
-      points: entry.points,
-      source: 'sight',
-      reason,
-      taskType: entry.captcha.task.type,
-    });
-  }
-
-  #wasted(info: { taskId?: string; points: number; source: TokenSource; reason: WasteReason; taskType: string }): void {
-    this.#stats.tokensWasted += 1;
-    this.#stats.pointsWasted += info.points;
-    this.#emit({ type: 'wasted', ...info });
-  }
-
-  /**
-   * keepFresh: solve again shortly before the injected token reaches maxTokenAge, and inject the new token while the
-   * widget is still in the same document and the page has sent no POST (a submit) since the first injection.
-   */
-  #scheduleRefresh(
-    page: DriverPage,
-    captcha: DetectedCaptcha,
-    used: TaskSolution,
-    documentId: number,
-    frame: DriverFrame,
-    posts: PostWatch,
-  ): void {
-    if (this.#closed.signal.aborted || page.isClosed()) {
-      posts.stop();
-      return;
-    }
-    const lead = used.readyAt - used.createdAt + REFRESH_MARGIN_MS;
-    const delay = Math.max(0, used.readyAt + this.#options.maxTokenAge - lead - Date.now());
-    const controller = new AbortController();
-    const stop = () => {
-      clearTimeout(timer);
-      offClose();
-      posts.stop();
-      controller.abort(codeError('ABORTED', 'keepFresh stopped.'));
-      this.#refreshes.delete(stop);
-    };
-    const offClose = page.onClose(stop);
-    const gone = async () =>
-      page.isClosed() ||
-      posts.submitted() ||
-      this.#closed.signal.aborted ||
-      (await documentIdOf(frame).catch(() => undefined)) !== documentId;
-    const refresh = async () => {
-      if ((await gone()) || !hasAnchorFrame(frame, captcha.sitekey)) return stop();
-      if (await this.#wasReset(page, captcha)) {
-        // The page reset the widget (a rejected attempt): the next sighting or call solves it, not a refresh.
-        log('keepFresh: %s was reset by the page; refresh stopped', captcha.id);
-        return stop();
-      }
-      let next: TaskSolution;
-      try {
-        next = await this.#limit(() =>
-          this.#solveTask(captcha, AbortSignal.any([controller.signal, this.#closed.signal])),
-        );
-      } catch (error) {
-        log('keepFresh: re-solving %s failed: %s', captcha.id, (error as Error).message);
-        return stop();
-      }
-      if (await gone()) {
-        this.#wasted({
-          taskId: next.taskId,
-          points: pointsOf(captcha.task.type),
-          source: 'call',
-          reason: page.isClosed() ? 'page-closed' : 'navigated',
-          taskType: captcha.task.type,
-        });
-        return stop();
-      }
-      try {
-        await this.enterSolution(page, captcha, next, documentId, frame);
-        this.#stats.tokensUsed += 1;
-        log('keepFresh: %s holds the token of task %s', captcha.id, next.taskId);
-      } catch (error) {
-        log('keepFresh: injecting into %s failed: %s', captcha.id, (error as Error).message);
-        return stop();
-      }
-      offClose();
-      this.#refreshes.delete(stop);
-      this.#scheduleRefresh(page, captcha, next, documentId, frame, posts);
-    };
-    const timer = setTimeout(() => void refresh(), delay);
-    timer.unref();
-    this.#refreshes.add(stop);
   }
 
   /**
@@ -717,28 +237,12 @@ export class CaptchaSolver extends SolverEvents {
    */
   async attach(target: object): Promise<void> {
     if (this.#closed.signal.aborted) throw new SolveError('This solver was closed.', 'CLOSED', empty());
-    await attach(target);
-    const sight = this.#sight;
-    if (!sight || this.#watchedTargets.has(target)) return;
-    this.#watchedTargets.add(target);
-    try {
-      await attachTarget(target, {
-        // The hook's own attach() above registered the real init script; this one is a no-op.
-        initScript: ';',
-        attachPage: async (raw) => {
-          await attach(raw);
-          sight.watch(toDriverPage(raw));
-        },
-      });
-    } catch (error) {
-      this.#watchedTargets.delete(target);
-      throw error;
-    }
+    await attachSolver(target, this.#parts.sight, this.#watchedTargets);
   }
 
   /** Tasks created, points spent, tokens used and wasted since this solver was created. */
   stats(): SolverStats {
-    return { ...this.#stats };
+    return this.#parts.ledger.snapshot();
   }
 
   /**
@@ -747,84 +251,11 @@ export class CaptchaSolver extends SolverEvents {
    */
   async close(): Promise<void> {
     if (this.#closed.signal.aborted) return;
-    this.#closed.abort(codeError('ABORTED', 'The solver was closed.'));
-    this.#sight?.close();
-    this.#pool?.close();
-    for (const stop of [...this.#refreshes]) stop();
+    this.#closed.abort(new AbortError('The solver was closed.'));
+    this.#parts.sight?.close();
+    this.#parts.pool?.close();
+    this.#parts.refresher?.close();
   }
-}
-
-/** keepFresh starts the next task this long before the token reaches maxTokenAge, beyond the last solve time. */
-const REFRESH_MARGIN_MS = 1_000;
-
-/** v2 widgets hold their token until the page submits; v3 and Arkose tokens are taken at once. */
-function isRefreshable(captcha: DetectedCaptcha): boolean {
-  return captcha.vendor === 'recaptcha' && (captcha.kind === 'checkbox' || captcha.kind === 'invisible');
-}
-
-/** The widget is still rendered: its anchor frame (for its site key) is a child of the frame that holds it. */
-function hasAnchorFrame(frame: DriverFrame, sitekey: string): boolean {
-  try {
-    return frame.childFrames().some((child) => {
-      const url = child.url();
-      return ANCHOR_URL.test(url) && new URL(url).searchParams.get('k') === sitekey && !child.isDetached();
-    });
-  } catch {
-    return false;
-  }
-}
-
-const ANCHOR_URL = /\/recaptcha\/(api2|enterprise)\/anchor\?/;
-
-interface PostWatch {
-  submitted(): boolean;
-  stop(): void;
-}
-
-/** Watches for a POST from the page or its frames (a form submit, an XHR with the token). */
-function watchPosts(page: DriverPage): PostWatch {
-  let submitted = false;
-  const off = onPostRequest(page.raw, () => {
-    submitted = true;
-  });
-  return { submitted: () => submitted, stop: off };
-}
-
-/** A token for one task, before injection. */
-export interface TaskSolution {
-  taskId: string;
-  token: string;
-  createdAt: number;
-  /** ms since epoch; the token is accepted for about 120 s from here. */
-  readyAt: number;
-  polls: number;
-}
-
-/** Settle with the signal's reason as soon as it aborts (detection takes no signal of its own). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function codeError(code: string, message: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
-}
-
-function empty(): SolveResult {
-  return { captchas: [], results: [], solved: 0, failed: 0, skipped: 0, pointsSpent: 0 };
 }
 
 /** Detect and solve every captcha on a Puppeteer or Playwright page, in every frame. */

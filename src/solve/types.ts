@@ -1,6 +1,7 @@
+import type { ErrorCode } from '../api/errors.js';
 import type { RetryOptions } from '../api/options.js';
-import type { DetectedCaptcha, TaskType } from '../detect/index.js';
-import type { InjectOutcome } from '../inpage/inject.js';
+import type { DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
+import type { InjectOutcome } from '../model/inpage.js';
 import type { SolverEvent } from './events.js';
 
 export type CaptchaKind = DetectedCaptcha['kind'];
@@ -70,6 +71,21 @@ export interface SolveOptions {
   maxTokenAge?: number;
 }
 
+/**
+ * puppeteer-extra-plugin-recaptcha's option names, accepted wherever solve options are, so its configs port with a
+ * one-line change.
+ */
+export interface IncumbentOptions {
+  /** puppeteer-extra-plugin-recaptcha style: `provider.token` is taken as the client key. */
+  provider?: { id?: string; token?: string };
+  /** Set to false to skip v3 (score) captchas, as the incumbent did by default. Default true. */
+  solveScoreBased?: boolean;
+  /** Set to false to skip invisible captchas, as the incumbent did by default. Default true. */
+  solveInactiveChallenges?: boolean;
+  /** Accepted for compatibility and ignored: this package never paints the page. */
+  visualFeedback?: boolean;
+}
+
 export interface PrefetchOptions {
   /** Tokens in flight plus ready, per pool key. Default 10. */
   maxPoolSize?: number;
@@ -113,7 +129,7 @@ export interface CaptchaSolveResult {
   /** When the token stops being accepted (about 120 s after it was issued). */
   expiresAt?: Date;
   taskId?: string;
-  taskType: TaskType;
+  taskType: KnownTaskType;
   /** Documented price of the task type, in points (0 when no task was created). */
   points: number;
   /** Milliseconds from task creation to injection. */
@@ -122,7 +138,7 @@ export interface CaptchaSolveResult {
   /** Where the token came from (set once a token was obtained). */
   source?: TokenSource;
   injection?: InjectOutcome;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 export interface SolveResult {

@@ -103,6 +103,12 @@ export function emptyFrameScan(url: string, readyState: string): FrameScan {
 /** What the network watcher asks of each vendor that reads the page's traffic. */
 export const NETWORK_READERS: readonly NetworkReader[] = vendors.flatMap((v) => (v.network ? [v.network] : []));
 
+/** How widgets show in a form (`solve --submit`): the attributes holding a widget's key, and response fields. */
+export const FORM_MARKERS = {
+  keyAttributes: vendors.map((v) => v.form.keyAttribute),
+  responseFields: vendors.flatMap((v) => (v.form.responseField ? [v.form.responseField] : [])),
+} as const;
+
 /**
  * Whether a detected captcha's widget is still rendered in `frame` (the frame detection found it in), as its vendor
  * tells from that frame's children; true where the vendor has no such check.

@@ -113,6 +113,11 @@ export interface VendorModule<Key extends string = string, Dom = unknown, Main =
   /** Whether the vendor's script is loaded in the frame (an explanation's "script without widget"). */
   hasScript(frame: Frame): boolean;
   classify(frame: Frame, context: ClassifyContext): Classified[];
+  /**
+   * How its widget shows in a form, for `ezcaptcha solve --submit` to find the form to submit: the attribute that
+   * holds the widget's key, and the response field the widget adds (when it adds one).
+   */
+  readonly form: { readonly keyAttribute: string; readonly responseField?: string };
   /** Whether a captcha it classified is still rendered in `frame` (absent: the vendor cannot tell, so it is). */
   stillRendered?(frame: DriverFrame, captcha: DetectedCaptcha): boolean;
   readonly network?: NetworkReader;

@@ -4,7 +4,7 @@ import { classifyArkose, describeArkose, hasArkoseScript } from './classify.js';
 import { type ArkoseEvidence, type ArkoseMain, emptyArkose } from './evidence.js';
 import { arkoseFrameKind, readArkoseFrames } from './frames.js';
 import { mergeArkose } from './merge.js';
-import { LABEL } from './patterns.js';
+import { KEY_ATTRIBUTE, LABEL } from './patterns.js';
 import { buildFuncaptchaTask, FUNCAPTCHA_KEY, FUNCAPTCHA_PRICES, FUNCAPTCHA_TASK_TYPES } from './tasks.js';
 
 export const arkose = {
@@ -29,4 +29,5 @@ export const arkose = {
   describe: describeArkose,
   hasScript: hasArkoseScript,
   classify: classifyArkose,
+  form: { keyAttribute: KEY_ATTRIBUTE },
 } as const satisfies VendorModule<'arkose', ArkoseEvidence, ArkoseMain[], ArkoseEvidence>;

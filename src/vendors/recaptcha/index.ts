@@ -12,7 +12,7 @@ import {
 import { readRecaptchaFrames, recaptchaFrameKind, recaptchaStillRendered } from './frames.js';
 import { mergeRecaptcha, renderedMeanwhile } from './merge.js';
 import { recaptchaNetwork } from './network.js';
-import { LABEL, PAGE_GLOBALS } from './patterns.js';
+import { LABEL, PAGE_GLOBALS, RESPONSE_TEXTAREA } from './patterns.js';
 import {
   buildRecaptchaTask,
   chooseRecaptchaTaskType,
@@ -44,6 +44,7 @@ export const recaptcha = {
   describe: describeRecaptcha,
   hasScript: hasRecaptchaScript,
   classify: classifyRecaptcha,
+  form: { keyAttribute: 'data-sitekey', responseField: RESPONSE_TEXTAREA },
   stillRendered: recaptchaStillRendered,
   network: recaptchaNetwork,
 } as const satisfies VendorModule<'recaptcha', RecaptchaDom, RecaptchaMain, RecaptchaFrame>;

@@ -4,7 +4,8 @@
  * this folder, a consumer file and a misuse file, checked together by `tsc -p tsconfig.check.json`.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,4 +73,25 @@ export async function tsc(project: string, config: string): Promise<{ code: numb
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout}${failed.stderr}` };
   }
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/** dist/ when it holds `files` at least as new as src/, otherwise a fresh `tsup --dts-only` build into `out`. */
+export async function declarationsDir(files: readonly string[], out: string): Promise<string> {
+  const dist = join(ROOT, 'dist');
+  const built = files.map((f) => join(dist, f));
+  if (built.every((f) => existsSync(f))) {
+    const oldest = Math.min(...(await Promise.all(built.map(async (f) => (await stat(f)).mtimeMs))));
+    if (oldest >= (await newestMtime(join(ROOT, 'src')))) return dist;
+  }
+  await buildDeclarations([], out);
+  return out;
 }

@@ -5,10 +5,10 @@
  * opt-in `ezcaptcha-plugin/puppeteer` augmentation, and a wrong call must not.
  */
 import { existsSync } from 'node:fs';
-import { readdir, stat, symlink } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeclarations, type ConsumerProject, consumerProject, ROOT, tsc } from './consumer-project.js';
+import { type ConsumerProject, consumerProject, declarationsDir, ROOT, tsc } from './consumer-project.js';
 
 const DECLARATIONS = ['index.d.ts', 'puppeteer.d.ts'];
 
@@ -48,27 +48,6 @@ export async function wrong(page: Page) {
 }
 `;
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/ when it holds declarations at least as new as src/, otherwise a fresh `tsup --dts-only` build into `out`. */
-async function declarationsDir(out: string): Promise<string> {
-  const dist = join(ROOT, 'dist');
-  const built = DECLARATIONS.map((f) => join(dist, f));
-  if (built.every((f) => existsSync(f))) {
-    const oldest = Math.min(...(await Promise.all(built.map(async (f) => (await stat(f)).mtimeMs))));
-    if (oldest >= (await newestMtime(join(ROOT, 'src')))) return dist;
-  }
-  await buildDeclarations([], out);
-  return out;
-}
-
 describe('published .d.ts from a consumer with only puppeteer-core installed', () => {
   let consumer: ConsumerProject;
   let project: string;
@@ -81,7 +60,7 @@ describe('published .d.ts from a consumer with only puppeteer-core installed', (
       misuse: MISUSE,
     });
     project = consumer.dir;
-    const declarations = await declarationsDir(consumer.dist);
+    const declarations = await declarationsDir(DECLARATIONS, consumer.dist);
     if (declarations !== consumer.dist) await symlink(declarations, consumer.dist, 'dir');
   }, 300_000);
 

@@ -1,1 +1,0 @@
-export { fingerprint } from '../../model/inpage.js'; // moved: re-export until the solver branch is merged

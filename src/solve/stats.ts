@@ -1,0 +1,49 @@
+/** What a solver has spent, used and wasted: every task source (calls, sight, pool, keepFresh) counts here. */
+import { TASK_PRICES } from '../api/index.js';
+import type { SolverEvent, WasteReason } from './events.js';
+import type { SolverStats, TokenSource } from './types.js';
+
+/** The documented price of a task type, in points (0 for a type outside the price list). */
+export function pointsOf(type: string): number {
+  return (TASK_PRICES as Record<string, number>)[type] ?? 0;
+}
+
+/** A task whose token will never be used. */
+export interface Waste {
+  taskId?: string;
+  points: number;
+  source: TokenSource;
+  reason: WasteReason;
+  taskType: string;
+}
+
+export class SolverLedger {
+  readonly #stats: SolverStats = { tasksCreated: 0, pointsSpent: 0, tokensUsed: 0, tokensWasted: 0, pointsWasted: 0 };
+  readonly #emit: (event: SolverEvent) => void;
+
+  constructor(emit: (event: SolverEvent) => void) {
+    this.#emit = emit;
+  }
+
+  /** createTask answered with a taskId: the task is billed. */
+  taskCreated(points: number): void {
+    this.#stats.tasksCreated += 1;
+    this.#stats.pointsSpent += points;
+  }
+
+  /** A token went into a page and the widget reports it. */
+  tokenUsed(): void {
+    this.#stats.tokensUsed += 1;
+  }
+
+  /** Counted, and told as a `wasted` event. */
+  wasted(waste: Waste): void {
+    this.#stats.tokensWasted += 1;
+    this.#stats.pointsWasted += waste.points;
+    this.#emit({ type: 'wasted', ...waste });
+  }
+
+  snapshot(): SolverStats {
+    return { ...this.#stats };
+  }
+}
