@@ -11,10 +11,8 @@ import type { DriverTarget } from '../drivers/index.js';
 import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
-import type { CallbackOutcome, InjectOutcome, InjectRequest } from '../model/inpage.js';
+import { type CallbackOutcome, GLOBAL_PATH, type InjectOutcome, type InjectRequest } from '../model/inpage.js';
 import { CaptchaError, errorInfo } from './errors.js';
-
-const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /**
  * The frame the captcha was found in (detection keeps it); by its index path only for a captcha detection did not
@@ -87,7 +85,7 @@ async function injectIntoFrame(frame: DriverFrame, request: InjectRequest): Prom
   const failure = filled.failure ?? told.failure;
   if (failure !== undefined) outcome.failure = failure;
   const name = outcome.unresolvedCallback;
-  if (name && IDENTIFIER_PATH.test(name)) {
+  if (name && GLOBAL_PATH.test(name)) {
     // The name passed the identifier-path check, so this expression can only read a binding, never run page data.
     const lookup = `(() => { try { return ${name}; } catch { return undefined; } })()`;
     const called = await frame.evaluateMain<CallbackOutcome>(

@@ -1,10 +1,10 @@
 import type { ErrorCode } from '../api/errors.js';
 import type { RetryOptions } from '../api/options.js';
-import type { DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
+import type { CaptchaKind, DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import type { SolverEvent } from './events.js';
 
-export type CaptchaKind = DetectedCaptcha['kind'];
+export type { CaptchaKind } from '../model/captcha.js';
 
 export interface SolveOptions {
   /** EzCaptcha client key; defaults to the EZCAPTCHA_CLIENT_KEY environment variable. */
