@@ -4,10 +4,10 @@
  * one-line change.
  */
 import { taskIdOf } from '../api/index.js';
+import { detectIn } from '../detect/index.js';
 import { toDriverTarget } from '../drivers/index.js';
 import type { DetectedCaptcha, KnownTaskType, Vendor } from '../model/captcha.js';
 import { errorInfo } from '../solve/errors.js';
-import { detectIn } from '../solve/frame.js';
 import { type CaptchaSolver, partsOf, TOKEN_LIFETIME_MS } from '../solve/solve.js';
 import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
 
