@@ -4,15 +4,15 @@
  * one-line change.
  */
 import { taskIdOf } from '../api/index.js';
+import { detectIn } from '../detect/index.js';
 import { toDriverTarget } from '../drivers/index.js';
-import type { DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
+import type { DetectedCaptcha, KnownTaskType, Vendor } from '../model/captcha.js';
 import { errorInfo } from '../solve/errors.js';
-import { detectIn } from '../solve/frame.js';
 import { type CaptchaSolver, partsOf, TOKEN_LIFETIME_MS } from '../solve/solve.js';
 import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
 
 export interface CaptchaInfo {
-  _vendor: 'recaptcha' | 'funcaptcha';
+  _vendor: Vendor;
   id: string;
   widgetId?: number;
   sitekey: string;

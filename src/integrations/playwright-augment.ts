@@ -7,12 +7,7 @@
 import type {} from 'playwright-core';
 import type { EzCaptchaPageAdditions } from './puppeteer-extra.js';
 
-export {
-  type EzCaptchaPageAdditions,
-  EzCaptchaPlugin,
-  type EzCaptchaPluginInstance,
-  type EzCaptchaPluginOptions,
-} from './puppeteer-extra.js';
+export * from './puppeteer-extra.js';
 
 declare module 'playwright-core' {
   interface Page extends EzCaptchaPageAdditions {}

@@ -6,12 +6,7 @@
 import type {} from 'puppeteer-core';
 import type { EzCaptchaPageAdditions } from './puppeteer-extra.js';
 
-export {
-  type EzCaptchaPageAdditions,
-  EzCaptchaPlugin,
-  type EzCaptchaPluginInstance,
-  type EzCaptchaPluginOptions,
-} from './puppeteer-extra.js';
+export * from './puppeteer-extra.js';
 
 declare module 'puppeteer-core' {
   interface Page extends EzCaptchaPageAdditions {}

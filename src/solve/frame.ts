@@ -1,13 +1,11 @@
 /**
- * What the solver does inside a frame: the frame a captcha lives in, detection's scope, telling a document apart from
- * the next one, the viewport, and injecting a token. Every call goes through the driver's worlds (src/drivers).
+ * What the solver does inside a frame: the frame a captcha lives in, telling a document apart from the next one, the
+ * viewport, and injecting a token. Every call goes through the driver's worlds (src/drivers).
  */
-
 import { EzCaptchaError, isEzCaptchaError } from '../api/errors.js';
 import { foundOf } from '../detect/found.js';
-import { type DetectedCaptcha, type DetectOptions, type DetectResult, detect } from '../detect/index.js';
+import type { DetectedCaptcha } from '../detect/index.js';
 import { goneReason } from '../drivers/errors.js';
-import type { DriverTarget } from '../drivers/index.js';
 import { INJECT_BUNDLE, inpageCall } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainInjectSource } from '../inpage/generated/main-inject.js';
@@ -24,12 +22,6 @@ export function frameOf(page: DriverPage, captcha: DetectedCaptcha): DriverFrame
   let frame: DriverFrame | undefined = page.mainFrame();
   for (const index of captcha.framePath) frame = frame?.childFrames()[index];
   return frame;
-}
-
-/** Detection over what a caller asked about: the whole page, or a frame's subtree. */
-export function detectIn(target: DriverTarget, options: DetectOptions): Promise<DetectResult> {
-  // detect() takes the DriverPage as it is; a frame's subtree is still named by the driver's own frame.
-  return detect(target.root === target.page.mainFrame() ? target.page : target.root.raw, options);
 }
 
 export async function documentIdOf(frame: DriverFrame): Promise<number> {

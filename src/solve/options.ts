@@ -1,5 +1,6 @@
 /** Solve options, validated once at the boundary into a fully typed object. */
 import { checkDuration, checkRetry, describeUnknownOption } from '../api/options.js';
+import { vendors } from '../vendors/registry.js';
 import { InvalidSolveOptionsError } from './errors.js';
 import type { CaptchaKind, IncumbentOptions, PrefetchOptions, SolveOptions } from './types.js';
 
@@ -105,7 +106,8 @@ function checkBoolean(name: string, value: unknown): void {
   }
 }
 
-const KINDS: readonly CaptchaKind[] = ['checkbox', 'invisible', 'score', 'funcaptcha'];
+/** Every vendor's kinds, from the registry. */
+const KINDS: readonly CaptchaKind[] = vendors.flatMap((vendor) => vendor.kinds);
 
 export function normalizeSolveOptions(
   options: SolveOptions & IncumbentOptions,

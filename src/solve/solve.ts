@@ -6,14 +6,13 @@
 import createDebug from 'debug';
 import pLimit from 'p-limit';
 import { AbortError, EzCaptchaClient } from '../api/index.js';
-import { type DetectedCaptcha, detect } from '../detect/index.js';
+import { type DetectedCaptcha, detect, detectIn } from '../detect/index.js';
 import { type DriverTarget, toDriverPage, toDriverTarget } from '../drivers/index.js';
 import type { DriverFrame } from '../drivers/types.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import { attachSolver } from './attach.js';
 import { CaptchaError, emptyResult as empty, SolveError } from './errors.js';
 import { type SolverEvent, SolverEvents } from './events.js';
-import { detectIn } from './frame.js';
 import { enterToken } from './inject.js';
 import { sightGone } from './obtain.js';
 import { normalizeSolveOptions } from './options.js';

@@ -1,10 +1,11 @@
 /** A token-free, JSON-ready summary of one captcha's outcome: what the CLI prints and the Crawlee hook records. */
+import type { CaptchaKind, Vendor } from '../model/captcha.js';
 import type { CaptchaSolveResult } from './types.js';
 
 export interface CaptchaOutcome {
   id: string;
-  vendor: 'recaptcha' | 'funcaptcha';
-  kind: 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
+  vendor: Vendor;
+  kind: CaptchaKind;
   enterprise: boolean;
   sitekey: string;
   taskType: string;
