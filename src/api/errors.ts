@@ -37,7 +37,14 @@ export type CaptchaErrorCode = (typeof CAPTCHA_ERROR_CODES)[number];
  * hook), `CHROMIUM_NOT_FOUND` (the browser finder), and `ERROR` for a failure of the page or driver that no other code
  * names.
  */
-export const SOLVER_ERROR_CODES = ['CLOSED', 'CAPTCHA_NOT_SOLVED', 'CHROMIUM_NOT_FOUND', 'ERROR'] as const;
+export const SOLVER_ERROR_CODES = [
+  'CLOSED',
+  'CAPTCHA_NOT_SOLVED',
+  'CHROMIUM_NOT_FOUND',
+  'UNSUPPORTED_PAGE',
+  'UNSUPPORTED_TARGET',
+  'ERROR',
+] as const;
 export type SolverErrorCode = (typeof SOLVER_ERROR_CODES)[number];
 
 /** Codes of the command line; each maps to its exit code (src/cli/errors.ts). */

@@ -6,6 +6,7 @@
  * inside, everything takes the DriverPage.
  */
 import createDebug from 'debug';
+import { EzCaptchaError } from '../api/errors.js';
 import { toDriverFrame, toDriverPage } from '../drivers/index.js';
 import { inpageCall } from '../drivers/inpage.js';
 import { type AttachTargetKind, attachTarget } from '../drivers/targets.js';
@@ -23,14 +24,13 @@ export type { DescribedValue, HookSnapshot } from '../model/inpage.js';
 const log = createDebug('ezcaptcha:hook');
 
 /** attach() was given a page that is closed (or closed while the hook was being installed). */
-export class AttachPageClosedError extends Error {
-  override readonly name = 'AttachPageClosedError';
+export class AttachPageClosedError extends EzCaptchaError<'PAGE_CLOSED'> {
+  static override readonly brand: string = 'AttachPageClosedError';
   constructor(cause?: unknown) {
-    super(
+    const message =
       'attach(): the page is closed, so the early hook cannot be installed. Attach a page that is open ' +
-        '(best: the browser or context, before creating pages).',
-      cause === undefined ? undefined : { cause },
-    );
+      '(best: the browser or context, before creating pages).';
+    super(message, { code: 'PAGE_CLOSED', description: message, cause });
   }
 }
 

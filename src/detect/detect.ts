@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
+import { InvalidOptionsError } from '../api/errors.js';
 import { watcherOf } from '../attach/index.js';
 import { isNavigationError } from '../drivers/errors.js';
 import { type DriverTarget, toDriverTarget } from '../drivers/index.js';
@@ -216,8 +217,9 @@ function withExplanation(captchas: DetectedCaptcha[], explanation: DetectExplana
 export async function detect(pageOrFrame: unknown, options: DetectOptions = {}): Promise<DetectResult> {
   const timeout = options.timeout ?? 0;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
-    throw new RangeError(
+    throw new InvalidOptionsError(
       `detect(): timeout must be a finite number of milliseconds >= 0 (got ${String(timeout)}); use 0 to scan once.`,
+      { option: 'timeout' },
     );
   }
   return detectIn(toDriverTarget(pageOrFrame), { ...options, timeout });

@@ -2,6 +2,7 @@
  * Turns a Puppeteer or Playwright Page (or Frame) into our DriverPage. The only place that knows which library
  * drives the page; everything else talks to DriverPage / DriverFrame.
  */
+import { EzCaptchaError } from '../api/errors.js';
 import { BaseDriverFrame } from './base.js';
 import { PlaywrightDriverPage, type PlaywrightFrameLike, type PlaywrightPageLike } from './playwright.js';
 import { PuppeteerDriverPage, type PuppeteerFrameLike, type PuppeteerPageLike } from './puppeteer.js';
@@ -10,13 +11,13 @@ import type { DriverFrame, DriverPage } from './types.js';
 export type { DriverFrame, DriverKind, DriverPage, DriverPost, DriverResponse } from './types.js';
 
 /** Thrown when the value passed as a page is neither a Puppeteer nor a Playwright Page or Frame. */
-export class UnsupportedPageError extends TypeError {
-  override readonly name = 'UnsupportedPageError';
+export class UnsupportedPageError extends EzCaptchaError<'UNSUPPORTED_PAGE'> {
+  static override readonly brand: string = 'UnsupportedPageError';
   constructor(what: string) {
-    super(
+    const message =
       `Expected a Puppeteer or Playwright Page or Frame, got ${what}. ` +
-        'Pass the page object from puppeteer-core / playwright-core (or puppeteer-extra / playwright-extra).',
-    );
+      'Pass the page object from puppeteer-core / playwright-core (or puppeteer-extra / playwright-extra).';
+    super(message, { code: 'UNSUPPORTED_PAGE', description: message });
   }
 }
 

@@ -4,6 +4,7 @@
  * Typed structurally so neither driver is needed at compile time.
  */
 import createDebug from 'debug';
+import { EzCaptchaError } from '../api/errors.js';
 
 const log = createDebug('ezcaptcha:hook');
 
@@ -16,8 +17,11 @@ export type AttachTargetKind =
   | 'puppeteer-context';
 
 /** Thrown by attach() for anything that is not a page, a browser context or a Puppeteer browser. */
-export class UnsupportedAttachTargetError extends TypeError {
-  override readonly name = 'UnsupportedAttachTargetError';
+export class UnsupportedAttachTargetError extends EzCaptchaError<'UNSUPPORTED_TARGET'> {
+  static override readonly brand: string = 'UnsupportedAttachTargetError';
+  constructor(message: string) {
+    super(message, { code: 'UNSUPPORTED_TARGET', description: message });
+  }
 }
 
 export interface AttachHandlers {
