@@ -7,7 +7,7 @@ import type { EzCaptchaClient, Task } from '../api/index.js';
 import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import { CaptchaError } from './errors.js';
 import type { SolverEvent } from './events.js';
-import { pointsOf, type SolverLedger } from './stats.js';
+import { type PriceTable, pointsOf, type SolverLedger } from './stats.js';
 
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
@@ -37,13 +37,17 @@ export class TaskRunner {
   /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
   readonly limit: ReturnType<typeof pLimit>;
 
+  readonly #prices: PriceTable | undefined;
+
   constructor(parts: {
     client: EzCaptchaClient;
     ledger: SolverLedger;
     emit: (event: SolverEvent) => void;
     pollInterval: number | undefined;
     limit: ReturnType<typeof pLimit>;
+    prices?: PriceTable;
   }) {
+    this.#prices = parts.prices;
     this.#client = parts.client;
     this.#ledger = parts.ledger;
     this.#emit = parts.emit;
@@ -54,7 +58,7 @@ export class TaskRunner {
   /** Create the task and wait for its token, outside the concurrency limit. */
   async run(task: DetectedTask, signal: AbortSignal | undefined, options: RunOptions = {}): Promise<TaskSolution> {
     const { captcha, onCreated } = options;
-    const points = pointsOf(task.type);
+    const points = pointsOf(task.type, this.#prices);
     const solved = await this.#client.solve(task as Task, {
       signal,
       pollInterval: this.#pollInterval,

@@ -21,7 +21,7 @@ import { TokenPool } from './pool.js';
 import { TokenRefresher } from './refresh.js';
 import { isStillSolved, resetAfter } from './registry.js';
 import { TaskRunner, type TaskSolution } from './runner.js';
-import { selectCaptchas } from './select.js';
+import { selectCaptchas, wantedByOptions } from './select.js';
 import { SightTracker } from './sight.js';
 import { raceAbort, SolveDeadline } from './signals.js';
 import { solveCaptcha } from './solve-captcha.js';
@@ -63,6 +63,7 @@ export class CaptchaSolver extends SolverEvents {
       emit,
       pollInterval: normalized.pollInterval,
       limit: pLimit(normalized.concurrency),
+      prices: normalized.prices,
     });
     const parts: { -readonly [K in keyof SolverParts]: SolverParts[K] } = {
       options: normalized,
@@ -80,14 +81,15 @@ export class CaptchaSolver extends SolverEvents {
         runTask: (task, signal, onCreated) => runner.run(task, signal, { onCreated }),
         wasted: (info) => ledger.wasted({ ...info, source: 'pool' }),
         prefetched: (info) => emit({ type: 'prefetched', ...info }),
+        prices: normalized.prices,
       });
     }
     if (normalized.solveOnSight) {
       const pool = parts.pool;
       parts.sight = new SightTracker({
         detect: parts.detect,
-        wanted: async (page, captcha) =>
-          normalized.kinds[captcha.kind] !== false && !(await isStillSolved(page, captcha)),
+        wanted: async (page, captcha) => wantedByOptions(normalized, captcha) && !(await isStillSolved(page, captcha)),
+        prices: normalized.prices,
         resetAfter,
         pooled: (captcha) => (pool ? pool.available(captcha) > 0 : false),
         maxPoints: normalized.maxPoints,
@@ -166,7 +168,7 @@ export class CaptchaSolver extends SolverEvents {
       signal,
     );
     signal.throwIfAborted();
-    const { selected, skipped } = await selectCaptchas(
+    const { selected, skipped, refused } = await selectCaptchas(
       page,
       captchas,
       options,
@@ -184,7 +186,7 @@ export class CaptchaSolver extends SolverEvents {
           : parts.runner.limit(() => solveCaptcha(parts, page, captcha, signal, false)),
       ),
     );
-    const results: CaptchaSolveResult[] = [...skipped, ...settled];
+    const results: CaptchaSolveResult[] = [...skipped, ...refused, ...settled];
     results.sort((a, b) => captchas.indexOf(a.captcha) - captchas.indexOf(b.captcha));
     const result: SolveResult = {
       captchas,

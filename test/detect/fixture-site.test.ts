@@ -24,7 +24,7 @@ interface Comparable {
   action?: string;
   s?: string;
   callback?: string;
-  widgetId?: number;
+  widgetId?: number | string;
   apiDomain?: string;
   task: Record<string, unknown>;
 }
