@@ -52,6 +52,8 @@ export function classifyHcaptcha(hc: HcaptchaEvidence, ctx: ClassifyContext): Cl
   const out: Classified[] = [];
   for (const w of hc.widgets) {
     if (!w.sitekey) continue;
+    // A container with no script to render it is not a widget (the decoys of a page that dropped hCaptcha).
+    if (hc.loaders.length === 0 && w.sources.every((s) => s === 'container')) continue;
     out.push({
       captcha: classifyWidget(w as HcaptchaWidgetEvidence & { sitekey: string }, hc, ctx),
       held: { field: w.response ?? '' },

@@ -63,6 +63,8 @@ export function classifyTurnstile(ts: TurnstileEvidence, ctx: ClassifyContext): 
   const out: Classified[] = [];
   for (const w of ts.widgets) {
     if (!w.sitekey) continue;
+    // A container with no script to render it is not a widget (the decoys of a page that dropped Turnstile).
+    if (ts.loaders.length === 0 && w.sources.every((s) => s === 'container')) continue;
     out.push({
       captcha: classifyWidget(w as TurnstileWidgetEvidence & { sitekey: string }, ts, ctx),
       held: { field: w.response ?? '' },
