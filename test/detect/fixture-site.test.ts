@@ -22,9 +22,11 @@ interface Comparable {
   sitekey: string;
   websiteURL: string;
   action?: string;
+  cData?: string;
   s?: string;
   callback?: string;
   widgetId?: number | string;
+  unsupported?: true;
   apiDomain?: string;
   task: Record<string, unknown>;
 }
@@ -41,12 +43,22 @@ function expectedTask(e: ExpectedCaptcha, hooked: boolean): Record<string, unkno
     type: e.taskType,
     websiteURL: e.websiteURL,
     websiteKey: e.sitekey,
-    isInvisible: e.vendor === 'recaptcha' && !v3 ? e.isInvisible === true : undefined,
+    isInvisible:
+      e.vendor === 'recaptcha' && !v3
+        ? e.isInvisible === true
+        : e.vendor === 'hcaptcha' && e.kind === 'invisible'
+          ? true
+          : undefined,
     pageAction: v3 ? e.action : undefined,
     s: withS ? e.s : undefined,
     // The setConfig blob is only observable through the early hook.
     data: hooked ? e.data : undefined,
     funcaptchaApiJSSubdomain: e.funcaptchaApiJSSubdomain,
+    enterprisePayload: e.rqdata === undefined ? undefined : { rqdata: e.rqdata },
+    rqData:
+      e.vendor === 'turnstile' && (e.action !== undefined || e.cData !== undefined)
+        ? prune({ metadataAction: e.action, metadataCdata: e.cData })
+        : undefined,
   });
 }
 
@@ -58,10 +70,12 @@ function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
     sitekey: e.sitekey,
     websiteURL: e.websiteURL,
     action: e.action,
+    cData: e.cData,
     s: e.s,
     callback: e.callback,
     widgetId: e.widgetId,
     apiDomain: e.apiDomain,
+    unsupported: e.unsupported,
     task: expectedTask(e, hooked),
   });
 }
@@ -76,10 +90,12 @@ function actualView(c: DetectedCaptcha, hooked: boolean): Comparable {
     sitekey: c.sitekey,
     websiteURL: c.websiteURL,
     action: c.action,
+    cData: c.cData,
     s: c.s,
     callback: c.callback,
     widgetId: c.widgetId,
     apiDomain: c.apiDomain,
+    unsupported: c.unsupported === undefined ? undefined : true,
     task,
   });
 }
@@ -276,7 +292,7 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     expect(found).toEqual([]);
     expect(elapsed).toBeLessThan(1_500);
     expect(found.explanation?.reason).toBe('no-captcha-script');
-    expect(found.explanation?.message).toMatch(/no reCAPTCHA or Arkose script/);
+    expect(found.explanation?.message).toMatch(/no reCAPTCHA, Arkose, hCaptcha or Turnstile script/);
     expect(found.explanation?.frames).toEqual([
       expect.objectContaining({ framePath: [], status: 'scanned', url: site.page('no-captcha').url }),
     ]);

@@ -5,25 +5,51 @@
 import { framePart, NO_HOOK_NOTE, siteURL } from '../../detect/evidence.js';
 import type { DetectedCaptcha } from '../../model/captcha.js';
 import type { Classified, ClassifyContext } from '../types.js';
-import type { TurnstileEvidence, TurnstileWidgetEvidence } from './evidence.js';
+import { fillTurnstile, type TurnstileEvidence, type TurnstileWidgetEvidence } from './evidence.js';
 import { INTERSTITIAL_REASON, LABEL, LOADER_HOST, WIDGET_PREFIX } from './patterns.js';
 import { buildTurnstileTask } from './tasks.js';
 
-function classifyWidget(
+/**
+ * A widget rendered by `turnstile.render()` with no action or cData known (no hook): the literal params of an inline
+ * call for its sitekey (or the page's only call naming none), with a note; else a note that they are unknown.
+ */
+function withInlineGuess(
   w: TurnstileWidgetEvidence & { sitekey: string },
+  ts: TurnstileEvidence,
+  hooked: boolean,
+  diagnostics: string[],
+): TurnstileWidgetEvidence & { sitekey: string } {
+  const fromRender = !w.sources.includes('container') && !w.sources.includes('hook');
+  if (!fromRender || w.action !== undefined || w.cData !== undefined) return w;
+  const bySitekey = ts.inline.filter((r) => r.sitekey === w.sitekey);
+  const guess =
+    bySitekey.length === 1 ? bySitekey[0] : ts.inline.length === 1 && !ts.inline[0]?.sitekey ? ts.inline[0] : undefined;
+  if (guess) {
+    const guessed = { ...w, sources: [...w.sources] };
+    fillTurnstile(guessed, guess);
+    diagnostics.push(
+      `${LABEL} action/cData read from the page source (an inline turnstile.render call); ${NO_HOOK_NOTE} to record them`,
+    );
+    return guessed;
+  }
+  if (!hooked) {
+    diagnostics.push(
+      `${LABEL} action and cData unknown: the widget was rendered with turnstile.render(); ${NO_HOOK_NOTE}`,
+    );
+  }
+  return w;
+}
+
+function classifyWidget(
+  found: TurnstileWidgetEvidence & { sitekey: string },
   ts: TurnstileEvidence,
   { node, scan }: ClassifyContext,
 ): DetectedCaptcha {
   const diagnostics: string[] = [];
   const site = siteURL(node, scan.url);
   if (site.note) diagnostics.push(site.note);
+  const w = withInlineGuess(found, ts, scan.hook, diagnostics);
   const interstitial = ts.interstitial.length > 0 || w.challengePage === true;
-  const fromRender = !w.sources.includes('container') && !w.sources.includes('hook');
-  if (fromRender && !scan.hook && w.action === undefined && w.cData === undefined) {
-    diagnostics.push(
-      `${LABEL} action and cData unknown: the widget was rendered with turnstile.render(); ${NO_HOOK_NOTE}`,
-    );
-  }
   const kind = interstitial ? 'interstitial' : 'turnstile';
   const captcha: DetectedCaptcha = {
     id: `${framePart(node.path)}/turnstile/${w.widgetId ?? w.sitekey}`,

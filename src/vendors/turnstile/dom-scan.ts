@@ -7,7 +7,7 @@
 import { attr, fieldValue, parseURL, queryAll } from '../../inpage/lib/dom.js';
 import type { DomScan } from '../../model/inpage.js';
 import { cap, fingerprint } from '../../model/inpage.js';
-import { emptyTurnstile, type TurnstileWidgetEvidence, turnstileWidget } from './evidence.js';
+import { emptyTurnstile, type TurnstileMain, type TurnstileWidgetEvidence, turnstileWidget } from './evidence.js';
 import {
   CONTAINER,
   INTERSTITIAL_GLOBAL,
@@ -45,6 +45,30 @@ function renderedId(el: Element): string | undefined {
   }
 }
 
+const INLINE_FIELDS = {
+  sitekey: /\bsitekey\s*:\s*['"]([\w-]{10,100})['"]/,
+  action: /\baction\s*:\s*['"]([\w-]{0,32})['"]/,
+  cData: /\bcData\s*:\s*['"]([\w=-]{0,255})['"]/,
+  callback: /\bcallback\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]/,
+} as const;
+
+/** Literal params of `turnstile.render(…, {…})` calls in an inline script (the first 600 characters after each). */
+function readInlineRenders(text: string, into: TurnstileMain[]): void {
+  for (
+    let at = text.indexOf('turnstile.render(');
+    at >= 0 && into.length < 20;
+    at = text.indexOf('turnstile.render(', at + 1)
+  ) {
+    const call = text.slice(at, at + 600);
+    const entry: TurnstileMain = {};
+    for (const [field, pattern] of Object.entries(INLINE_FIELDS)) {
+      const value = pattern.exec(call)?.[1];
+      if (value !== undefined) entry[field as keyof typeof INLINE_FIELDS] = value;
+    }
+    if (entry.sitekey || entry.action !== undefined || entry.cData !== undefined) into.push(entry);
+  }
+}
+
 /** Read the document's Turnstile: loader, containers, response inputs, interstitial markers. */
 export function scanTurnstileDom(into: DomScan): void {
   const ts = emptyTurnstile();
@@ -67,12 +91,14 @@ export function scanTurnstileDom(into: DomScan): void {
       ts.interstitial.push(`challenge script ${cap(url.pathname, 200)}`);
     }
   }
+  let interstitial = false;
   for (const script of queryAll<HTMLScriptElement>('script:not([src])')) {
     const text = script.textContent ?? '';
-    if (text.includes(INTERSTITIAL_GLOBAL)) {
+    if (!interstitial && text.includes(INTERSTITIAL_GLOBAL)) {
       ts.interstitial.push(`window.${INTERSTITIAL_GLOBAL}`);
-      break;
+      interstitial = true;
     }
+    readInlineRenders(text, ts.inline);
   }
   const containers = queryAll<Element>(CONTAINER);
   if (compat) {

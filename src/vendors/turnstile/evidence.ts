@@ -39,6 +39,8 @@ export interface TurnstileEvidence {
   widgets: TurnstileWidgetEvidence[];
   /** Cloudflare's challenge page: what showed it (`_cf_chl_opt`, the orchestrate script); empty for other pages. */
   interstitial: string[];
+  /** `turnstile.render(…, { sitekey: '…', action: '…', … })` calls read from inline scripts (a fallback guess). */
+  inline: TurnstileMain[];
 }
 
 /** One `turnstile.render()` the early hook recorded, as the main-world scan reports it. */
@@ -55,7 +57,7 @@ export interface TurnstileMain {
 }
 
 export function emptyTurnstile(): TurnstileEvidence {
-  return { loaders: [], widgets: [], interstitial: [] };
+  return { loaders: [], widgets: [], interstitial: [], inline: [] };
 }
 
 /** `cf-chl-widget-abc12` or `abc12` as the bare id. */

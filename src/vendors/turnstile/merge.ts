@@ -12,6 +12,7 @@ export function mergeTurnstile(ts: TurnstileEvidence, dom: TurnstileEvidence, ma
   ts.loaders.push(...dom.loaders);
   ts.widgets.push(...dom.widgets);
   ts.interstitial.push(...dom.interstitial);
+  ts.inline.push(...dom.inline);
   for (const record of main ?? []) {
     const widgetId = bareWidgetId(record.widgetId);
     const sitekey = record.sitekey && SITEKEY.test(record.sitekey) ? record.sitekey : undefined;
