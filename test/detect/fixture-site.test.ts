@@ -62,7 +62,18 @@ function expectedTask(e: ExpectedCaptcha, hooked: boolean): Record<string, unkno
   });
 }
 
+/** What matters of a captcha this package never solves (Cloudflare's challenge page): what it is and where. */
+function unsupportedView(c: Comparable): Comparable {
+  const { action, cData, callback, task, ...rest } = c;
+  return { ...rest, task: { type: task.type, websiteURL: task.websiteURL, websiteKey: task.websiteKey } };
+}
+
 function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
+  if (e.unsupported) return unsupportedView(expectedViewOf(e, hooked));
+  return expectedViewOf(e, hooked);
+}
+
+function expectedViewOf(e: ExpectedCaptcha, hooked: boolean): Comparable {
   return prune({
     vendor: e.vendor,
     kind: e.kind,
@@ -83,7 +94,7 @@ function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
 function actualView(c: DetectedCaptcha, hooked: boolean): Comparable {
   const task = { ...c.task } as Record<string, unknown>;
   if (!hooked) delete task.data;
-  return prune({
+  const view = prune({
     vendor: c.vendor,
     kind: c.kind,
     enterprise: c.enterprise,
@@ -95,9 +106,10 @@ function actualView(c: DetectedCaptcha, hooked: boolean): Comparable {
     callback: c.callback,
     widgetId: c.widgetId,
     apiDomain: c.apiDomain,
-    unsupported: c.unsupported === undefined ? undefined : true,
+    unsupported: c.unsupported === undefined ? undefined : (true as const),
     task,
   });
+  return c.unsupported === undefined ? view : unsupportedView(view);
 }
 
 interface BrowserLike {

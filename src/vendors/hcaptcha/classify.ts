@@ -12,13 +12,26 @@ import { buildHcaptchaTask } from './tasks.js';
 const DEFAULT_HOST = 'js.hcaptcha.com';
 
 function classifyWidget(
-  w: HcaptchaWidgetEvidence & { sitekey: string },
+  found: HcaptchaWidgetEvidence & { sitekey: string },
   hc: HcaptchaEvidence,
   { node, scan }: ClassifyContext,
 ): DetectedCaptcha {
   const diagnostics: string[] = [];
+  let w = found;
   const site = siteURL(node, scan.url);
   if (site.note) diagnostics.push(site.note);
+  // A widget rendered by hcaptcha.render() that the hook did not see: a literal call for its key in the page source.
+  if (!w.sources.includes('hook') && !w.sources.includes('container')) {
+    const guess = hc.inline.filter((r) => r.sitekey?.toLowerCase() === w.sitekey);
+    if (guess.length === 1) {
+      const [g] = guess;
+      if (!w.callback && g?.callback) {
+        w = { ...w, callback: g.callback };
+        diagnostics.push(`${LABEL} callback read from the page source (an inline hcaptcha.render call)`);
+      }
+      if (!w.size && g?.size) w = { ...w, size: g.size };
+    }
+  }
   const kind = w.size === 'invisible' ? 'invisible' : 'checkbox';
   if (!w.size) diagnostics.push(`${LABEL} size unknown; assuming a checkbox widget`);
   const captcha: DetectedCaptcha = {

@@ -4,7 +4,7 @@
  * textareas. Pure read.
  */
 
-import { attr, fieldValue, parseURL, queryAll } from '../../inpage/lib/dom.js';
+import { attr, fieldValue, inlineCallParams, parseURL, queryAll } from '../../inpage/lib/dom.js';
 import type { DomScan } from '../../model/inpage.js';
 import { cap, fingerprint } from '../../model/inpage.js';
 import { emptyHcaptcha, type HcaptchaWidgetEvidence, hcaptchaWidget } from './evidence.js';
@@ -33,6 +33,12 @@ function containerOf(el: Element): Element | undefined {
   }
   return undefined;
 }
+
+const INLINE_FIELDS = {
+  sitekey: /\bsitekey\s*:\s*['"]([0-9a-fA-F-]{36})['"]/,
+  size: /\bsize\s*:\s*['"](invisible|normal|compact)['"]/,
+  callback: /\bcallback\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]/,
+} as const;
 
 /** Read the document's hCaptcha: loaders, containers, checkbox frames, response textareas. */
 export function scanHcaptchaDom(into: DomScan): void {
@@ -84,6 +90,11 @@ export function scanHcaptchaDom(into: DomScan): void {
     if (fragment?.frame === 'checkbox-invisible' && !w.size) w.size = 'invisible';
     const container = fragment?.frame === 'challenge' ? undefined : containerOf(frame);
     if (container) readContainer(container, w);
+  }
+  if (hc.loaders.length > 0) {
+    for (const script of queryAll<HTMLScriptElement>('script:not([src])')) {
+      inlineCallParams(script.textContent ?? '', 'hcaptcha.render(', INLINE_FIELDS, hc.inline);
+    }
   }
   for (const textarea of queryAll<HTMLTextAreaElement>(`textarea[name="${RESPONSE_FIELD}"]`)) {
     const m = /^h-captcha-response-([a-z0-9]+)$/.exec(textarea.id);

@@ -31,6 +31,8 @@ export interface HcaptchaWidgetEvidence {
 export interface HcaptchaEvidence {
   loaders: HcaptchaLoader[];
   widgets: HcaptchaWidgetEvidence[];
+  /** `hcaptcha.render(…, { sitekey: '…', size: '…', callback: … })` calls read from inline scripts (a guess). */
+  inline: Array<{ sitekey?: string; size?: string; callback?: string }>;
 }
 
 /** One render / execute / setData call the early hook recorded, as the main-world scan reports it. */
@@ -44,7 +46,7 @@ export interface HcaptchaMain {
 }
 
 export function emptyHcaptcha(): HcaptchaEvidence {
-  return { loaders: [], widgets: [] };
+  return { loaders: [], widgets: [], inline: [] };
 }
 
 /**

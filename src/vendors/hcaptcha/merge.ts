@@ -8,6 +8,7 @@ import { SITEKEY } from './patterns.js';
 export function mergeHcaptcha(hc: HcaptchaEvidence, dom: HcaptchaEvidence, main: HcaptchaMain[] | undefined): void {
   hc.loaders.push(...dom.loaders);
   hc.widgets.push(...dom.widgets);
+  hc.inline.push(...dom.inline);
   for (const record of main ?? []) {
     const sitekey = record.sitekey && SITEKEY.test(record.sitekey) ? record.sitekey.toLowerCase() : undefined;
     if (record.method === 'render') {

@@ -4,10 +4,10 @@
  * the frame tree, not the DOM, shows it), and the interstitial's markers. Pure read.
  */
 
-import { attr, fieldValue, parseURL, queryAll } from '../../inpage/lib/dom.js';
+import { attr, fieldValue, inlineCallParams, parseURL, queryAll } from '../../inpage/lib/dom.js';
 import type { DomScan } from '../../model/inpage.js';
 import { cap, fingerprint } from '../../model/inpage.js';
-import { emptyTurnstile, type TurnstileMain, type TurnstileWidgetEvidence, turnstileWidget } from './evidence.js';
+import { emptyTurnstile, type TurnstileWidgetEvidence, turnstileWidget } from './evidence.js';
 import {
   CONTAINER,
   INTERSTITIAL_GLOBAL,
@@ -52,23 +52,6 @@ const INLINE_FIELDS = {
   callback: /\bcallback\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]/,
 } as const;
 
-/** Literal params of `turnstile.render(…, {…})` calls in an inline script (the first 600 characters after each). */
-function readInlineRenders(text: string, into: TurnstileMain[]): void {
-  for (
-    let at = text.indexOf('turnstile.render(');
-    at >= 0 && into.length < 20;
-    at = text.indexOf('turnstile.render(', at + 1)
-  ) {
-    const call = text.slice(at, at + 600);
-    const entry: TurnstileMain = {};
-    for (const [field, pattern] of Object.entries(INLINE_FIELDS)) {
-      const value = pattern.exec(call)?.[1];
-      if (value !== undefined) entry[field as keyof typeof INLINE_FIELDS] = value;
-    }
-    if (entry.sitekey || entry.action !== undefined || entry.cData !== undefined) into.push(entry);
-  }
-}
-
 /** Read the document's Turnstile: loader, containers, response inputs, interstitial markers. */
 export function scanTurnstileDom(into: DomScan): void {
   const ts = emptyTurnstile();
@@ -98,7 +81,7 @@ export function scanTurnstileDom(into: DomScan): void {
       ts.interstitial.push(`window.${INTERSTITIAL_GLOBAL}`);
       interstitial = true;
     }
-    readInlineRenders(text, ts.inline);
+    inlineCallParams(text, 'turnstile.render(', INLINE_FIELDS, ts.inline as Array<Record<string, string>>);
   }
   const containers = queryAll<Element>(CONTAINER);
   if (compat) {
