@@ -6,6 +6,7 @@ import {
   EzCaptchaClient,
   KNOWN_TASK_TYPES,
   priceOf,
+  taskFamilyOf,
 } from '../api/index.js';
 import { attach } from '../attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
@@ -115,20 +116,23 @@ function frameLabel(captcha: DetectedCaptcha): string {
 }
 
 function captchaRows(captchas: readonly DetectedCaptcha[]): string {
-  return renderTable(
-    ['#', 'kind', 'vendor', 'enterprise', 'sitekey', 'task type', 'action', 's', 'frame', 'websiteURL'],
-    captchas.map((c, i) => [
-      String(i + 1),
-      c.kind,
-      c.vendor,
-      c.enterprise ? 'yes' : 'no',
-      c.sitekey,
-      c.task.type,
-      c.action,
-      shorten(c.s, 16),
-      frameLabel(c),
-      c.websiteURL,
-    ]),
+  const notes = captchas.flatMap((c, i) => (c.unsupported ? [`#${i + 1} is not solved here: ${c.unsupported}`] : []));
+  return (
+    renderTable(
+      ['#', 'kind', 'vendor', 'enterprise', 'sitekey', 'task type', 'action', 's', 'frame', 'websiteURL'],
+      captchas.map((c, i) => [
+        String(i + 1),
+        c.kind,
+        c.vendor,
+        c.enterprise ? 'yes' : 'no',
+        c.sitekey,
+        c.task.type,
+        c.action,
+        shorten(c.s, 16),
+        frameLabel(c),
+        c.websiteURL,
+      ]),
+    ) + notes.map((note) => `\n${note}`).join('')
   );
 }
 
@@ -283,7 +287,7 @@ export async function solveCommand(rawUrl: string, options: SolveCommandOptions,
           String(r.taskId ? r.points : 0),
           formatDuration(r.duration),
           r.taskId,
-          r.error ? withCode(r.error.code, r.error.message) : undefined,
+          r.error ? withCode(r.error.code, r.error.message) : r.reason,
         ]),
       ),
     );
@@ -322,6 +326,8 @@ export interface TaskCommandOptions extends ApiOptions {
   invisible?: boolean;
   data?: string;
   subdomain?: string;
+  cdata?: string;
+  rqdata?: string;
   json?: boolean;
   timeout?: number;
   pollInterval?: number;
@@ -336,18 +342,39 @@ export async function taskCommand(type: string, options: TaskCommandOptions, env
     );
   }
   const params: Record<string, unknown> = { websiteURL: options.websiteUrl, websiteKey: options.websiteKey };
-  if (options.pageAction !== undefined) params.pageAction = options.pageAction;
+  const family = taskFamilyOf(canonical);
+  if (family === 'turnstile') {
+    // Turnstile's action and cData travel in rqData; only the ones given.
+    const rqData: Record<string, string> = {};
+    if (options.pageAction !== undefined) rqData.metadataAction = options.pageAction;
+    if (options.cdata !== undefined) rqData.metadataCdata = options.cdata;
+    if (Object.keys(rqData).length > 0) params.rqData = rqData;
+  } else if (options.pageAction !== undefined) params.pageAction = options.pageAction;
+  if (options.cdata !== undefined && family !== 'turnstile') {
+    throw new CliError('INVALID_ARGUMENTS', `--cdata is Turnstile's (CloudFlareTurnstileTask), not ${canonical}'s.`);
+  }
+  if (options.rqdata !== undefined) {
+    if (family !== 'hcaptcha') {
+      throw new CliError(
+        'INVALID_ARGUMENTS',
+        `--rqdata is hCaptcha Enterprise's (HcaptchaTaskProxyless), not ${canonical}'s.`,
+      );
+    }
+    params.enterprisePayload = { rqdata: options.rqdata };
+  }
   if (options.s !== undefined) params.s = options.s;
   if (options.invisible) params.isInvisible = true;
   if (options.data !== undefined) params.data = options.data;
   if (options.subdomain !== undefined) params.funcaptchaApiJSSubdomain = options.subdomain;
   const task = buildTask(canonical, params);
   const client = makeClient(options, env, { timeout: options.timeout, pollInterval: options.pollInterval });
-  const points = priceOf(canonical) ?? 0;
+  const price = priceOf(canonical);
+  const points = price ?? 0;
+  const priceText = price === undefined ? 'price not published' : `${price} points`;
   const started = Date.now();
   const solved = await client.solve(task, {
     onTaskCreated: (taskId) => {
-      if (!options.json) out.note(`Created task ${taskId} (${canonical}, ${points} points); waiting for the result...`);
+      if (!options.json) out.note(`Created task ${taskId} (${canonical}, ${priceText}); waiting for the result...`);
     },
   });
   const durationMs = Date.now() - started;
@@ -359,6 +386,7 @@ export async function taskCommand(type: string, options: TaskCommandOptions, env
       token: solved.token,
       ...(userAgent ? { userAgent } : {}),
       points,
+      ...(price === undefined ? { priceKnown: false } : {}),
       polls: solved.polls,
       durationMs,
     });

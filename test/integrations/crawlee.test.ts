@@ -38,9 +38,11 @@ const CALLBACK_PAGES = [
   'funcaptcha-custom',
   'strict-csp',
   'signal-cfg-only',
+  'hcaptcha-checkbox',
+  'widgets-shadow-srcdoc',
 ];
 /** Pages the requestHandler submits after the hook solved them, as a crawler would continue a form. */
-const FORM_PAGES = ['v2-checkbox', 'v3-execute'];
+const FORM_PAGES = ['v2-checkbox', 'v3-execute', 'hcaptcha-frame', 'turnstile-implicit'];
 
 let site: FixtureSite;
 let server: EzCaptchaServer;

@@ -9,6 +9,6 @@ playwrightExtraSuite({
   name: 'playwright-core',
   chromium,
   key: 'test-key',
-  pages: ['v2-checkbox', 'cross-origin-iframe', 'v3-execute'],
+  pages: ['v2-checkbox', 'cross-origin-iframe', 'v3-execute', 'hcaptcha-invisible', 'turnstile-explicit'],
   persistentPage: 'v2-checkbox',
 });

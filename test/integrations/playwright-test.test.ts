@@ -16,7 +16,7 @@ import { chromiumArgs, findChromium } from '../../src/browser/find.js';
 import { type PlaywrightRun, RUN_ENV } from '../playwright/env.js';
 
 const CLIENT_KEY = 'pw-fixture-key';
-const PAGES = ['v2-checkbox', 'two-widgets'];
+const PAGES = ['v2-checkbox', 'two-widgets', 'mixed-recaptcha-turnstile', 'hcaptcha-and-recaptcha'];
 
 interface ReportAttachment {
   name: string;

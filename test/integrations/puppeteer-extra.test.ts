@@ -9,6 +9,6 @@ puppeteerExtraSuite({
   name: 'puppeteer-core',
   module: puppeteerCore,
   key: 'test-key',
-  pages: ['v2-checkbox', 'nested-iframe', 'v3-execute'],
+  pages: ['v2-checkbox', 'nested-iframe', 'v3-execute', 'hcaptcha-checkbox', 'turnstile-frame-custom-field'],
   connectWithSecondPlugin: true,
 });
