@@ -25,8 +25,10 @@ export interface PostWatch {
   stop(): void;
 }
 
-/** v2 widgets hold their token until the page submits; v3 and Arkose tokens are taken at once. */
+/** v2, hCaptcha and Turnstile widgets hold their token until the page submits; v3 and Arkose tokens are taken at once. */
 function isRefreshable(captcha: DetectedCaptcha): boolean {
+  if (captcha.unsupported !== undefined) return false;
+  if (captcha.vendor === 'hcaptcha' || captcha.vendor === 'turnstile') return true;
   return captcha.vendor === 'recaptcha' && (captcha.kind === 'checkbox' || captcha.kind === 'invisible');
 }
 

@@ -28,7 +28,7 @@ export async function solveCaptcha(
   signal: AbortSignal,
   zeroWait: boolean,
 ): Promise<CaptchaSolveResult> {
-  const points = pointsOf(captcha.task.type);
+  const points = pointsOf(captcha.task.type, parts.options.prices);
   const result: CaptchaSolveResult = {
     id: captcha.id,
     captcha,

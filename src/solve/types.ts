@@ -69,7 +69,7 @@ export interface SolveOptions {
    */
   prefetch?: boolean | PrefetchOptions;
   /**
-   * Re-solve an injected reCAPTCHA v2 token shortly before it reaches `maxTokenAge`, while the widget is still in the
+   * Re-solve an injected reCAPTCHA v2, hCaptcha or Turnstile token shortly before it reaches `maxTokenAge`, while the widget is still in the
    * same document and the page has sent no POST since. Default false.
    */
   keepFresh?: boolean;
