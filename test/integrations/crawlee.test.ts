@@ -138,7 +138,12 @@ describe('solveCaptchasHook with PlaywrightCrawler', () => {
         failed: 0,
       });
       expect(retryCount).toBe(0);
-      expect(record.captchas.every((c) => c.isSolved && c.taskId && c.points > 0)).toBe(true);
+      // hCaptcha's and Turnstile's prices are not published: their points are 0 unless the prices option sets them.
+      expect(
+        record.captchas.every(
+          (c) => c.isSolved && c.taskId && (c.points > 0 || c.vendor === 'hcaptcha' || c.vendor === 'turnstile'),
+        ),
+      ).toBe(true);
     }
     expect(captchaCount).toBeGreaterThanOrEqual(16);
 

@@ -16,7 +16,7 @@ import { chromiumArgs, findChromium } from '../../src/browser/find.js';
 import { type PlaywrightRun, RUN_ENV } from '../playwright/env.js';
 
 const CLIENT_KEY = 'pw-fixture-key';
-const PAGES = ['v2-checkbox', 'two-widgets', 'mixed-recaptcha-turnstile', 'hcaptcha-and-recaptcha'];
+const PAGES = ['v2-checkbox', 'two-widgets', 'mixed-recaptcha-turnstile'];
 
 interface ReportAttachment {
   name: string;
@@ -109,11 +109,11 @@ describe('Playwright Test fixture (test/playwright project run by the Playwright
     report = JSON.parse(await readFile(run.jsonReport, 'utf8')) as Report;
   }, 180_000);
 
-  it('the runner exits 0 with all three tests passed', () => {
+  it('the runner exits 0 with all four tests passed', () => {
     expect(exitCode, output).toBe(0);
-    expect(report.stats, output).toMatchObject({ expected: 3, unexpected: 0, skipped: 0, flaky: 0 });
+    expect(report.stats, output).toMatchObject({ expected: 4, unexpected: 0, skipped: 0, flaky: 0 });
     const titles = report.suites.flatMap(specsOf).map((s) => s.title);
-    expect(titles).toHaveLength(3);
+    expect(titles).toHaveLength(4);
   });
 
   it('the fixture site verified every token the tests injected', () => {
@@ -128,10 +128,10 @@ describe('Playwright Test fixture (test/playwright project run by the Playwright
     }
   });
 
-  // Three captchas solved (the test with the checkbox kind disabled creates none).
+  // Five captchas solved (the test with the checkbox kind disabled creates none).
   it('created one task per captcha with the key from EZCAPTCHA_CLIENT_KEY', () => {
     const tasks = [...server.tasks.values()];
-    expect(tasks).toHaveLength(3);
+    expect(tasks).toHaveLength(5);
     expect(tasks.every((t) => t.key === CLIENT_KEY)).toBe(true);
   });
 
@@ -140,9 +140,9 @@ describe('Playwright Test fixture (test/playwright project run by the Playwright
       .flatMap(specsOf)
       .flatMap((s) => s.tests.flatMap((t) => t.results.flatMap((r) => r.attachments)))
       .filter((a) => a.name === 'ezcaptcha.json');
-    expect(attachments).toHaveLength(3);
+    expect(attachments).toHaveLength(4);
     const tokens = [...server.tasks.values()].map((t) => t.token).filter((t): t is string => t !== undefined);
-    expect(tokens).toHaveLength(3);
+    expect(tokens).toHaveLength(5);
     for (const attachment of attachments) {
       const body = Buffer.from(attachment.body ?? '', 'base64').toString('utf8');
       expect(JSON.parse(body)).toEqual(expect.any(Array));

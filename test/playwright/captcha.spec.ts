@@ -45,3 +45,22 @@ test.describe('with test.use() overriding the ezcaptcha option', () => {
     expect(result.results.map((r) => [r.skipped, r.taskId])).toEqual([['kind-disabled', undefined]]);
   });
 });
+
+test('captcha.solve() on a page mixing reCAPTCHA and Turnstile: one right task each, both verified', async ({
+  page,
+  captcha,
+}) => {
+  const target = fixturePage('mixed-recaptcha-turnstile');
+  await page.goto(target.url);
+
+  const found = await captcha.detect();
+  expect(found.map((c) => [c.vendor, c.sitekey])).toEqual([
+    ['recaptcha', target.sitekeys[0]],
+    ['turnstile', target.sitekeys[1]],
+  ]);
+
+  const result = await captcha.solve();
+  expect(result).toMatchObject({ solved: 2, failed: 0 });
+  expect(result.results.map((r) => r.taskType)).toEqual(['ReCaptchaV2TaskProxyless', 'CloudFlareTurnstileTask']);
+  await expect(page.locator('#fixture-result')).toHaveText(target.verifiedText);
+});

@@ -61,7 +61,10 @@ export async function submitAndVerify(
   click: (selector: string) => Promise<unknown> = (selector) => page.click(selector),
 ): Promise<Verification[]> {
   if (needsSubmit(fixture) && fixture.submit) await click(fixture.submit.selector);
-  return site.waitForVerification(fixture.name, { count: fixture.captchas.filter((c) => !c.unsupported).length, timeout: 10_000 });
+  return site.waitForVerification(fixture.name, {
+    count: fixture.captchas.filter((c) => !c.unsupported).length,
+    timeout: 10_000,
+  });
 }
 
 /** Requests of one endpoint the EzCaptcha server received since `from` (an index into `server.requests`). */
