@@ -184,7 +184,7 @@ return 1
 /** KEYS: breaker. ARGV: JSON, until, now. The later `until` wins. */
 const TRIP = `
 local cur = redis.call('GET', KEYS[1])
-if cur and cjson.decode(cur).until >= tonumber(ARGV[2]) then return 0 end
+if cur and cjson.decode(cur)['until'] >= tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', math.max(1, tonumber(ARGV[2]) - tonumber(ARGV[3])))
 return 1
 `;
