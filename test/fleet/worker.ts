@@ -65,6 +65,7 @@ const solver = new CaptchaSolver({
   ...config.solver,
 });
 const parts = partsOf(solver);
+solver.on('prefetched', ({ taskId }) => say({ type: 'prefetched', taskId }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One page with the key's captcha: the solver's obtain path, then the token counts as used. */
@@ -117,11 +118,6 @@ if (config.mode === 'crawl') {
 } else if (config.mode === 'prefetch-then-hang') {
   // Meets the key so the pool prefetches, says which tasks are in flight, then waits to be killed.
   const captcha = fleetCaptcha('/warm');
-  const events: string[] = [];
-  solver.on('prefetched', ({ taskId }) => {
-    events.push(taskId);
-    say({ type: 'prefetched', taskId });
-  });
   for (let i = 0; i < config.pages; i++) {
     parts.pool?.meet(captcha);
     await sleep(20);
