@@ -2,12 +2,13 @@
  * The one task runner: every task a solver creates (a solve call, a sighting, the pool, a keepFresh refresh) is
  * created, counted, polled and its token checked here.
  */
+
+import createDebug from 'debug';
 import type pLimit from 'p-limit';
 import { isEzCaptchaError } from '../api/errors.js';
 import type { EzCaptchaClient, Task } from '../api/index.js';
 import { BREAKER_CODES, BreakerOpenError, BudgetExceededError } from '../fleet/errors.js';
 import type { FleetStore } from '../fleet/types.js';
-import createDebug from 'debug';
 import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import { CaptchaError } from './errors.js';
 import type { SolverEvent } from './events.js';

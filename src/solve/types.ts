@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../api/errors.js';
 import type { RetryOptions } from '../api/options.js';
-import type { CaptchaKind, DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
 import type { FleetStore } from '../fleet/types.js';
+import type { CaptchaKind, DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import type { SolverEvent } from './events.js';
 

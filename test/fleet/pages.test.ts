@@ -49,7 +49,7 @@ async function verified(result: SolveResult): Promise<void> {
 }
 
 const prefetchOf = (events: { type: string }[]) =>
-  events.flatMap((e) => (e.type === 'prefetched' ? [(e as { taskId: string }).taskId] : []));
+  events.flatMap((e) => (e.type === 'prefetched' ? [(e as unknown as { taskId: string }).taskId] : []));
 
 describe('fleet on pages', () => {
   it("two solvers on one Redis prefix share the pool: a token one prefetched goes into the other one's page", async () => {

@@ -67,7 +67,9 @@ describe('fleet of worker processes', () => {
     expect(crossed.length).toBeGreaterThan(0);
     // The fleet's stats are the sum of the workers' own, and match the service's count.
     const sum = (field: string) => workers.reduce((n, w) => n + (statsOf(w).solver[field] ?? 0), 0);
-    const last = workers.map(statsOf).reduce((a, b) => (b.fleet.tasksCreated >= a.fleet.tasksCreated ? b : a)).fleet;
+    const last = workers
+      .map(statsOf)
+      .reduce((a, b) => ((b.fleet.tasksCreated ?? 0) >= (a.fleet.tasksCreated ?? 0) ? b : a)).fleet;
     expect(sum('tasksCreated')).toBe(createsSince(since).length);
     expect(last.tasksCreated).toBe(sum('tasksCreated'));
     expect(last.pointsSpent).toBe(sum('pointsSpent'));
