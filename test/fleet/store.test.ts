@@ -4,6 +4,9 @@
  * exact under concurrent reservations; the breaker keeps the later window; stats add up; a process without heartbeat
  * leaves its flights to the others; a Redis that cannot be reached is a clear error at start.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FleetStore, memoryStore, StoreUnavailableError } from '../../src/index.js';
 import { redisStore } from '../../src/redis.js';
@@ -165,5 +168,15 @@ describe('redis store', () => {
     await expect(redisStore({ url: redis.url, prefix: 'has space' })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
     });
+  });
+
+  it('says to install ioredis when it is missing', async () => {
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const hooks = fileURLToPath(new URL('./no-ioredis.mjs', import.meta.url));
+    const child = fileURLToPath(new URL('./no-ioredis-child.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, ['--import', hooks, child]);
+    const out = JSON.parse(stdout.trim()) as { code?: string; message?: string };
+    expect(out.code).toBe('INVALID_OPTIONS');
+    expect(out.message).toMatch(/needs the ioredis package.*npm install ioredis/);
   });
 });
