@@ -80,6 +80,13 @@ class MemoryStore implements FleetStore {
     const entry = this.#key(key);
     entry.reserved = Math.max(0, entry.reserved - 1);
     if (flight) entry.flights.set(flight.taskId, flight);
+    else this.#events.emit(key);
+  }
+
+  async release(key: string, taskIds: string[]): Promise<void> {
+    // One process: nobody else could collect them, so they are simply no longer in flight.
+    for (const id of taskIds) this.#key(key).flights.delete(id);
+    this.#events.emit(key);
   }
 
   async landed(key: string, taskId: string): Promise<void> {

@@ -114,6 +114,19 @@ end
 return 1
 `;
 
+/** KEYS: flight. ARGV: the task ids to hand over. */
+const RELEASE = `
+for i = 1, #ARGV do
+  local json = redis.call('HGET', KEYS[1], ARGV[i])
+  if json then
+    local f = cjson.decode(json)
+    f.owner = 'released'
+    redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(f))
+  end
+end
+return 1
+`;
+
 /** KEYS: flight. ARGV: ownerPrefix, owner, poolTtl. Flights of owners without a heartbeat become ARGV[2]'s. */
 const ADOPT = `
 local all = redis.call('HGETALL', KEYS[1])
@@ -416,6 +429,13 @@ class RedisStore implements FleetStore {
       [this.#k('reserved', key), this.#k('flight', key)],
       [this.owner, flight?.taskId ?? '', flight ? JSON.stringify({ ...flight, owner: this.owner }) : '', POOL_TTL_MS],
     );
+    // A reservation that came to nothing: callers waiting for it look again.
+    if (!flight) await this.#do(() => this.#client.publish(`${this.#p}:ready`, key));
+  }
+
+  async release(key: string, taskIds: string[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    await this.#run(RELEASE, [this.#k('flight', key)], taskIds);
   }
 
   async landed(key: string, taskId: string): Promise<void> {

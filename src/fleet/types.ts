@@ -74,6 +74,8 @@ export interface FleetStore {
   planned(key: string, flight: StoredFlight | undefined): Promise<void>;
   /** A flight ended (its token arrived or it failed): it is no longer in flight. */
   landed(key: string, taskId: string): Promise<void>;
+  /** This process stops polling these flights (its solver closed): any live member may adopt them now. */
+  release(key: string, taskIds: string[]): Promise<void>;
   /** Adopts the flights of processes that are gone: they are this process's to collect now. */
   adoptOrphans(key: string): Promise<StoredFlight[]>;
   /** Puts a ready token in the pool (no one here was waiting for it) and tells the fleet. */

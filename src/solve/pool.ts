@@ -256,7 +256,10 @@ export class TokenPool {
     if (this.#fleet) {
       // The fleet's tokens stay in the store for the other processes, and this process's flights become theirs to
       // collect once its store is closed (its heartbeat stops): nothing here is waste yet.
+      const fleet = this.#fleet;
       for (const state of this.#keys.values()) {
+        const ids = [...state.inFlight].flatMap((f) => (f.taskId ? [f.taskId] : []));
+        this.#background('release', fleet.release(state.key, ids));
         state.inFlight.clear();
         for (const waiter of state.waiters.splice(0)) waiter.resolve(undefined);
       }

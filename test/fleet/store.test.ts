@@ -153,6 +153,16 @@ describe('redis store', () => {
     expect(await c.adoptOrphans('ko')).toEqual([]);
   });
 
+  it('hands over the flights a live member released (its solver closed, its store still open)', async () => {
+    const [a, b] = await redisPair();
+    expect(await a.plan({ key: 'kr', target: 1, maxPoolSize: 5, maxTokenAge: 100_000, now: Date.now() })).toBe(1);
+    await a.planned('kr', { taskId: 'released-1', createdAt: 1 });
+    expect(await b.adoptOrphans('kr')).toEqual([]);
+    await a.release('kr', ['released-1']);
+    expect(await b.adoptOrphans('kr')).toEqual([{ taskId: 'released-1', createdAt: 1 }]);
+    expect(await a.adoptOrphans('kr')).toEqual([]);
+  });
+
   it('fails at start with a clear error when Redis cannot be reached, naming the URL without its password', async () => {
     const down = await startRedis();
     await down.stop();
