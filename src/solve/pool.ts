@@ -454,7 +454,12 @@ export class TokenPool {
     }
     signal.throwIfAborted();
     // Wait for a token to land anywhere in the fleet (Pub/Sub, no polling); counted so no one buys for this caller.
-    await fleet.waiting(state.key, 1);
+    try {
+      await fleet.waiting(state.key, 1);
+    } catch (error) {
+      log('fleet pool unavailable (%s): solving with a task of this call', (error as Error).message);
+      return undefined;
+    }
     try {
       return await new Promise<TaskSolution | undefined>((resolve, reject) => {
         let busy = false;
