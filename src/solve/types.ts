@@ -73,8 +73,8 @@ export interface SolveOptions {
   /**
    * Where the state a fleet shares lives: ready tokens and tasks in flight (with `prefetch`), sightings and pages
    * expected, the `maxTotalPoints` budget, the breaker and the stats. `await redisStore({ url, prefix })` from
-   * `ezcaptcha-plugin/redis` makes every solver on that Redis and prefix one fleet; `memoryStore()` shares between
-   * solvers of one process. Default: none (each solver on its own, as without this option; no breaker).
+   * `ezcaptcha-plugin/redis` makes every solver on that Redis and prefix one fleet; `memoryStore()` shares the budget,
+   * breaker and stats (not the pool) between solvers of one process. Default: none (each solver on its own, as without this option; no breaker).
    */
   store?: FleetStore;
   /**
