@@ -271,9 +271,9 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
     if (solved.error && results.length === 0) throw new Error(solved.error);
     // A widget whose page callback ran continues on its own; the others need the page's submit button. A v3 token
     // only answers the page's execute(): the page spends it on its own action (the button), so press that too.
-    const needsSubmit = results.some(
-      (r) => r.isSolved && (r.captcha.kind === 'score' || r.injection?.callback !== 'called'),
-    );
+    const needsSubmit =
+      target.fixture?.submit?.always === true ||
+      results.some((r) => r.isSolved && (r.captcha.kind === 'score' || r.injection?.callback !== 'called'));
     // With --url the user named the button, so it is pressed whatever the callbacks did.
     if (target.submit && (needsSubmit || !site)) await page.click(target.submit);
     let verifications: Verification[] = [];

@@ -30,12 +30,14 @@ import {
 import { redactForLog, scrub, scrubDeep } from './redact.js';
 import {
   type FuncaptchaTaskType,
+  type HcaptchaTaskType,
   type KnownTaskType,
   type RecaptchaV2STaskType,
   type RecaptchaV2TaskType,
   type RecaptchaV3TaskType,
   type Task,
   type TaskType,
+  type TurnstileTaskType,
   taskFamilyOf,
   validateTask,
 } from './tasks.js';
@@ -70,12 +72,25 @@ export interface FuncaptchaSolution {
 
 export type Solution = Record<string, unknown>;
 
+/** hCaptcha's and Turnstile's solution: the token in `token` (an undocumented field; `gRecaptchaResponse` is read too). */
+export interface TokenSolution {
+  token?: string;
+  gRecaptchaResponse?: string;
+  [field: string]: unknown;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** Solution shape inferred from the task type. */
 export type SolutionFor<T extends TaskType> = T extends RecaptchaV2TaskType | RecaptchaV2STaskType | RecaptchaV3TaskType
   ? RecaptchaSolution
   : T extends FuncaptchaTaskType
     ? FuncaptchaSolution
-    : Solution;
+    : T extends HcaptchaTaskType | TurnstileTaskType
+      ? TokenSolution
+      : Solution;
 
 export type TaskResult =
   | { status: 'processing'; raw: Record<string, unknown> }
@@ -95,7 +110,10 @@ export interface WaitResult {
 export interface SolveResult<T extends TaskType = TaskType> {
   taskId: string;
   solution: SolutionFor<T>;
-  /** `solution.gRecaptchaResponse ?? solution.token`; always a string for the nine known types. */
+  /**
+   * The token: `solution.gRecaptchaResponse ?? solution.token` for reCAPTCHA, `solution.token ?? …` for the others;
+   * always a string for the known types.
+   */
   token: T extends KnownTaskType ? string : string | undefined;
   /** ms since epoch when createTask answered. A reCAPTCHA token is valid ~120 s from readyAt. */
   createdAt: number;
@@ -298,12 +316,11 @@ export class EzCaptchaClient {
       if (call.onTaskCreated) notify('onTaskCreated', () => call.onTaskCreated?.(taskId));
       const result = await this.#poll(taskId, interval, scope, call.onPoll);
       const solution = this.#decodeSolution(type, result);
-      const token =
-        typeof solution.gRecaptchaResponse === 'string'
-          ? solution.gRecaptchaResponse
-          : typeof solution.token === 'string'
-            ? solution.token
-            : undefined;
+      const family = taskFamilyOf(type);
+      const tokenFirst = family === 'hcaptcha' || family === 'turnstile' || family === 'funcaptcha';
+      const token = tokenFirst
+        ? (stringOf(solution.token) ?? stringOf(solution.gRecaptchaResponse))
+        : (stringOf(solution.gRecaptchaResponse) ?? stringOf(solution.token));
       log('solve %s: task %s ready after %d polls, %d ms', type, taskId, result.polls, result.readyAt - createdAt);
       const out: SolveResult<T> = {
         taskId,
@@ -438,6 +455,17 @@ export class EzCaptchaClient {
       );
     }
     const family = taskFamilyOf(type);
+    if (family === 'hcaptcha' || family === 'turnstile') {
+      // The field is not documented for these: `token`, else `gRecaptchaResponse`.
+      if (typeof solution.token !== 'string' && typeof solution.gRecaptchaResponse !== 'string') {
+        throw new UnexpectedResponseError(
+          `Task ${taskId} (${type}) is ready but its solution has no token (neither solution.token nor ` +
+            'solution.gRecaptchaResponse is a string). Nothing to inject; solve again, and report this if it persists.',
+          { taskId, retryable: true, bodyPreview: this.#scrub(JSON.stringify(raw)).slice(0, 512) },
+        );
+      }
+      return solution;
+    }
     const field = family === 'funcaptcha' ? 'token' : family ? 'gRecaptchaResponse' : undefined;
     if (field && typeof solution[field] !== 'string') {
       throw new SolutionDecodeError(

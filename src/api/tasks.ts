@@ -5,21 +5,23 @@
  */
 import type { KnownTaskType, TaskFamily, TaskType } from '../model/captcha.js';
 import type { FuncaptchaTaskType } from '../vendors/arkose/tasks.js';
+import type { HcaptchaTaskType } from '../vendors/hcaptcha/tasks.js';
 import type { RecaptchaV2STaskType, RecaptchaV2TaskType, RecaptchaV3TaskType } from '../vendors/recaptcha/tasks.js';
 import { KNOWN_TASK_TYPES, TASK_PRICES, vendorOfTaskType } from '../vendors/registry.js';
+import type { TurnstileTaskType } from '../vendors/turnstile/tasks.js';
 import { InvalidTaskError } from './errors.js';
 
 export type { KnownTaskType, TaskFamily, TaskType } from '../model/captcha.js';
 export type { FuncaptchaTaskType } from '../vendors/arkose/tasks.js';
+export type { HcaptchaTaskType } from '../vendors/hcaptcha/tasks.js';
 export type { RecaptchaV2STaskType, RecaptchaV2TaskType, RecaptchaV3TaskType } from '../vendors/recaptcha/tasks.js';
+export type { TurnstileTaskType } from '../vendors/turnstile/tasks.js';
 export { KNOWN_TASK_TYPES, TASK_PRICES };
 
 /** Async types of the wider catalog: accepted by createTask, validated lightly, solution passed through. */
 export const CATALOG_TASK_TYPES = [
   'ReCaptchaV3EnterpriseTaskProxylessS9',
   'HCaptcha',
-  'HcaptchaTaskProxyless',
-  'CloudFlareTurnstileTask',
   'CloudFlare5STask',
   'PerimeterX',
 ] as const;
@@ -27,7 +29,7 @@ export const CATALOG_TASK_TYPES = [
 const KNOWN_BY_LOWER = new Map<string, KnownTaskType>(KNOWN_TASK_TYPES.map((t) => [t.toLowerCase(), t]));
 const CATALOG_BY_LOWER = new Map<string, string>(CATALOG_TASK_TYPES.map((t) => [t.toLowerCase(), t]));
 
-/** True for the nine core types, in any casing (the service matches type names case-insensitively). */
+/** True for the known types (the seed's nine, hCaptcha's and Turnstile's), in any casing (the service matches type names case-insensitively). */
 export function isKnownTaskType(type: unknown): type is KnownTaskType {
   return typeof type === 'string' && KNOWN_BY_LOWER.has(type.toLowerCase());
 }
@@ -37,7 +39,10 @@ export function canonicalTaskType(type: string): KnownTaskType | undefined {
   return KNOWN_BY_LOWER.get(type.toLowerCase());
 }
 
-/** Points for a known type (any casing), else undefined: prices of other types are not published. */
+/**
+ * Points for a known type (any casing), else undefined: prices of other types, hCaptcha's and Turnstile's among them,
+ * are not published (the solver's `prices` option sets them).
+ */
 export function priceOf(type: string): number | undefined {
   const known = canonicalTaskType(type);
   return known === undefined ? undefined : TASK_PRICES[known];
@@ -99,7 +104,27 @@ export interface FuncaptchaTask extends TaskBase {
   cn?: boolean;
 }
 
-export type KnownTask = RecaptchaV2Task | RecaptchaV2STask | RecaptchaV3Task | FuncaptchaTask;
+export interface HcaptchaTask extends TaskBase {
+  type: HcaptchaTaskType;
+  /** True for invisible widgets (`data-size="invisible"`, `size: 'invisible'`). */
+  isInvisible?: boolean;
+  /** hCaptcha Enterprise: the `rqdata` the page set, only when it set one. */
+  enterprisePayload?: { rqdata: string };
+}
+
+export interface TurnstileTask extends TaskBase {
+  type: TurnstileTaskType;
+  /** The widget's action (`metadataAction`) and cData (`metadataCdata`): only the fields the page has. */
+  rqData?: { metadataAction?: string; metadataCdata?: string; mode?: string };
+}
+
+export type KnownTask =
+  | RecaptchaV2Task
+  | RecaptchaV2STask
+  | RecaptchaV3Task
+  | FuncaptchaTask
+  | HcaptchaTask
+  | TurnstileTask;
 
 /** Any other task: passed through verbatim (wire names, camelCase). */
 export interface GenericTask {
@@ -135,6 +160,20 @@ function optionalBoolean(task: Record<string, unknown>, field: string, type: str
   const value = task[field];
   if (value !== undefined && typeof value !== 'boolean') {
     fail(field, `${type}: ${field} must be true or false, got ${describeValue(value)}.`);
+  }
+}
+
+/** An optional object of optional string fields, none other. */
+function checkObject(task: Record<string, unknown>, field: string, keys: readonly string[], type: string): void {
+  const value = task[field];
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(field, `${type}: ${field} must be an object with ${keys.join(', ')}, got ${describeValue(value)}.`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!keys.includes(key)) fail(`${field}.${key}`, `${type}: ${field} takes ${keys.join(', ')}, not ${key}.`);
+    optionalString(record, key, `${type} ${field}`);
   }
 }
 
@@ -241,6 +280,8 @@ export function validateTask(task: unknown, options: { allowUnknownTypes?: boole
     }
     checkHttpURL(record, 'funcaptchaApiJSSubdomain', known, false);
   }
+  if (family === 'hcaptcha') checkObject(record, 'enterprisePayload', ['rqdata'], known);
+  if (family === 'turnstile') checkObject(record, 'rqData', ['metadataAction', 'metadataCdata', 'mode'], known);
   return { ...record, type: known };
 }
 
@@ -316,6 +357,16 @@ export function recaptchaV3EnterpriseTask(
 /** Arkose FunCaptcha: websiteKey = public key; `data` = the blob as a JSON string. */
 export function funcaptchaTask(params: TaskParams<FuncaptchaTask>): FuncaptchaTask {
   return build('FuncaptchaTaskProxyless', params);
+}
+
+/** hCaptcha: websiteKey = the sitekey (a UUID); `isInvisible` for invisible widgets; Enterprise `rqdata`. */
+export function hcaptchaTask(params: TaskParams<HcaptchaTask>): HcaptchaTask {
+  return build('HcaptchaTaskProxyless', params);
+}
+
+/** Cloudflare Turnstile: websiteKey = the sitekey (`0x4…`); `rqData` with the widget's action and cData. */
+export function turnstileTask(params: TaskParams<TurnstileTask>): TurnstileTask {
+  return build('CloudFlareTurnstileTask', params);
 }
 
 /** Task for a type given at runtime (any casing of the nine); unknown types are rejected. */

@@ -77,8 +77,8 @@ export function classify(
       }
     }
   }
-  // Frame order, then vendor order (the registry's), then widget id (unknown ids last); the sort is stable.
-  const rank = (c: DetectedCaptcha) => c.widgetId ?? Number.MAX_SAFE_INTEGER;
+  // Frame order, then vendor order (the registry's), then grecaptcha's numeric widget id (others keep their order).
+  const rank = (c: DetectedCaptcha) => (typeof c.widgetId === 'number' ? c.widgetId : Number.MAX_SAFE_INTEGER);
   const vendorRank = (c: DetectedCaptcha) => vendors.findIndex((v) => v.vendor === c.vendor);
   out.sort((a, b) => comparePaths(a.framePath, b.framePath) || vendorRank(a) - vendorRank(b) || rank(a) - rank(b));
   return out;

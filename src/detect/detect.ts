@@ -195,7 +195,8 @@ function explain(round: RoundResult | undefined, found: number, rounds: number, 
     reason = 'frame-unreadable';
   } else {
     reason = 'no-captcha-script';
-    const names = vendors.map((vendor) => vendor.label).join(' or ');
+    const labels = vendors.map((vendor) => vendor.label);
+    const names = labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}` : (labels[0] ?? '');
     parts.push(`no ${names} script, global, element or frame in ${frames.length} frame(s)`);
   }
   if (unreadable.length > 0) {

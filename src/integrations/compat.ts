@@ -14,7 +14,7 @@ import type { CaptchaSolveResult, SolveResult } from '../solve/types.js';
 export interface CaptchaInfo {
   _vendor: Vendor;
   id: string;
-  widgetId?: number;
+  widgetId?: number | string;
   sitekey: string;
   s?: string;
   isEnterprise: boolean;
@@ -32,7 +32,16 @@ export interface CaptchaInfo {
 
 export interface FilteredCaptcha extends CaptchaInfo {
   filtered: true;
-  filteredReason: 'solveInViewportOnly' | 'solveScoreBased' | 'solveInactiveChallenges' | 'maxPoints' | 'alreadySolved';
+  filteredReason:
+    | 'solveInViewportOnly'
+    | 'solveScoreBased'
+    | 'solveInactiveChallenges'
+    | 'maxPoints'
+    | 'alreadySolved'
+    | 'vendors'
+    | 'unsupported';
+  /** Why, in words, for `filteredReason: 'unsupported'` (Cloudflare's challenge page). */
+  filteredDetail?: string;
 }
 
 export interface CaptchaSolution {
@@ -97,6 +106,8 @@ const FILTER_REASONS = {
   'not-in-viewport': 'solveInViewportOnly',
   budget: 'maxPoints',
   'already-solved': 'alreadySolved',
+  'vendor-disabled': 'vendors',
+  unsupported: 'unsupported',
 } as const;
 
 function filteredReason(result: CaptchaSolveResult): FilteredCaptcha['filteredReason'] {
@@ -140,7 +151,12 @@ export function toSolveRecaptchasResult(result: SolveResult): SolveRecaptchasRes
     captchas: result.captchas.map(toCaptchaInfo),
     filtered: result.results
       .filter((r) => r.skipped)
-      .map((r) => ({ ...toCaptchaInfo(r.captcha), filtered: true as const, filteredReason: filteredReason(r) })),
+      .map((r) => ({
+        ...toCaptchaInfo(r.captcha),
+        filtered: true as const,
+        filteredReason: filteredReason(r),
+        ...(r.reason ? { filteredDetail: r.reason } : {}),
+      })),
     solutions,
     solved,
     results: result.results,

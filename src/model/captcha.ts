@@ -5,22 +5,28 @@
  * vendor").
  */
 import type { FuncaptchaTaskType } from '../vendors/arkose/tasks.js';
+import type { HcaptchaTaskType } from '../vendors/hcaptcha/tasks.js';
 import type { RecaptchaTaskType } from '../vendors/recaptcha/tasks.js';
+import type { TurnstileTaskType } from '../vendors/turnstile/tasks.js';
 
 /** The vendors, as `DetectedCaptcha.vendor` names them. */
-export type Vendor = 'recaptcha' | 'funcaptcha';
+export type Vendor = 'recaptcha' | 'funcaptcha' | 'hcaptcha' | 'turnstile';
 
-/** What kind of widget a captcha is; `score` is reCAPTCHA v3. */
-export type CaptchaKind = 'checkbox' | 'invisible' | 'score' | 'funcaptcha';
+/**
+ * What kind of widget a captcha is: `checkbox` and `invisible` are reCAPTCHA v2 or hCaptcha, `score` is reCAPTCHA v3,
+ * `turnstile` a Cloudflare Turnstile widget, `interstitial` Cloudflare's challenge page (detected, never solved: see
+ * `DetectedCaptcha.unsupported`).
+ */
+export type CaptchaKind = 'checkbox' | 'invisible' | 'score' | 'funcaptcha' | 'turnstile' | 'interstitial';
 
 /** The task types this package creates (every vendor's), in their documented spelling. */
-export type KnownTaskType = RecaptchaTaskType | FuncaptchaTaskType;
+export type KnownTaskType = RecaptchaTaskType | FuncaptchaTaskType | HcaptchaTaskType | TurnstileTaskType;
 
 /** A task type: a known one, or any other string, which the API client passes through. */
 export type TaskType = KnownTaskType | (string & {});
 
 /** How the API client treats a known task type (its poll interval, its solution field, its fields). */
-export type TaskFamily = 'recaptcha-v2' | 'recaptcha-v3' | 'funcaptcha';
+export type TaskFamily = 'recaptcha-v2' | 'recaptcha-v3' | 'funcaptcha' | 'hcaptcha' | 'turnstile';
 
 /** The createTask `task` object for one detected captcha (wire names). */
 export interface DetectedTask {
@@ -32,6 +38,10 @@ export interface DetectedTask {
   s?: string;
   data?: string;
   funcaptchaApiJSSubdomain?: string;
+  /** hCaptcha Enterprise: the `rqdata` the page set (setData / execute). */
+  enterprisePayload?: { rqdata: string };
+  /** Turnstile: the widget's action and cData, only those the page has. */
+  rqData?: { metadataAction?: string; metadataCdata?: string };
 }
 
 /** What the task type depends on. */
@@ -56,6 +66,10 @@ export interface TaskInput extends TaskTypeInput {
   arkoseApi?: string;
   /** Arkose: the setup blob as a JSON string `{"blob":"…"}`. */
   data?: string;
+  /** Turnstile: the widget's cData. */
+  cData?: string;
+  /** hCaptcha Enterprise: the page's rqdata. */
+  rqdata?: string;
 }
 
 /** One captcha detection found (public result type; keep these names). */
@@ -66,19 +80,24 @@ export interface DetectedCaptcha {
   /** score = reCAPTCHA v3. */
   kind: CaptchaKind;
   enterprise: boolean;
-  /** reCAPTCHA site key, or Arkose public key. */
+  /** reCAPTCHA, hCaptcha or Turnstile site key, or Arkose public key. */
   sitekey: string;
   /** URL of the document that renders the widget (the frame, not the top page). */
   websiteURL: string;
-  /** v3 / Enterprise action when known. */
+  /** v3 / Enterprise / Turnstile action when known. */
   action?: string;
+  /** Turnstile: the widget's cData when known. */
+  cData?: string;
   /** The `s` (data-s) value when the widget has one. */
   s?: string;
   /** Name (or short description, e.g. "anonymous function") of the page callback. */
   callback?: string;
-  /** grecaptcha widget id (0, 1, … or 100000+). */
-  widgetId?: number;
-  /** www.google.com, www.recaptcha.net, or the Arkose host. */
+  /**
+   * The widget id the vendor's API takes: grecaptcha's number (0, 1, … or 100000+), hCaptcha's string
+   * (`0ibgngzb5cmr`), Turnstile's `cf-chl-widget-<id>`.
+   */
+  widgetId?: number | string;
+  /** www.google.com, www.recaptcha.net, the Arkose host, js.hcaptcha.com or challenges.cloudflare.com. */
   apiDomain?: string;
   /** URL of the frame the widget was found in. */
   frameURL: string;
@@ -93,6 +112,12 @@ export interface DetectedCaptcha {
   solved?: boolean;
   /** Why a field is missing or a guess was made. */
   diagnostics?: string[];
+  /**
+   * Set when this package cannot solve the captcha, with the reason (Cloudflare's interstitial challenge page):
+   * `solveCaptchas()` reports it as skipped (`skipped: 'unsupported'`) and creates no task; `task` then shows the
+   * nearest task, never sent.
+   */
+  unsupported?: string;
 }
 
 /** Where in a response a network value was read. */

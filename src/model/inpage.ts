@@ -97,7 +97,7 @@ export const GLOBAL_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /** What injection is told: the captcha (as detection reported it) and its token. */
 export interface InjectRequest
-  extends Pick<DetectedCaptcha, 'vendor' | 'kind' | 'enterprise' | 'sitekey' | 'widgetId' | 'action'> {
+  extends Pick<DetectedCaptcha, 'vendor' | 'kind' | 'enterprise' | 'sitekey' | 'widgetId' | 'action' | 'callback'> {
   token: string;
   /** Extra CSS selectors of hidden inputs the site reads the token from. */
   responseSelectors?: string[];

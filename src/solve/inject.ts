@@ -8,10 +8,11 @@ import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import type { DetectedCaptcha } from '../model/captcha.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import { fingerprint } from '../model/inpage.js';
+import { tokenLifetimeOf } from '../vendors/registry.js';
 import { CaptchaError } from './errors.js';
 import { documentIdOf, frameOf, injectInto } from './frame.js';
 import { rememberSolved } from './registry.js';
-import { type TaskSolution, TOKEN_LIFETIME_MS } from './runner.js';
+import type { TaskSolution } from './runner.js';
 
 export interface EnterOptions {
   /** The document seen when the task was created; injection is refused in any other (the page navigated). */
@@ -43,10 +44,11 @@ export async function enterToken(
 ): Promise<InjectOutcome> {
   const { documentId } = options;
   if (page.isClosed()) throw new CaptchaError('PAGE_CLOSED', 'The page closed before the token could be injected.');
-  if (Date.now() - solution.readyAt > TOKEN_LIFETIME_MS) {
+  const lifetime = tokenLifetimeOf(captcha.vendor);
+  if (Date.now() - solution.readyAt > lifetime) {
     throw new CaptchaError(
       'TOKEN_EXPIRED',
-      'The token is older than 120 s and would be rejected; solve again (force: true).',
+      `The token is older than ${lifetime / 1000} s and would be rejected; solve again (force: true).`,
     );
   }
   const frame = options.frame ?? frameOf(page, captcha);
@@ -61,6 +63,7 @@ export async function enterToken(
     token: solution.token,
     widgetId: captcha.widgetId,
     action: captcha.action,
+    callback: captcha.callback,
     responseSelectors: options.responseSelectors,
     documentId,
   });
@@ -68,7 +71,7 @@ export async function enterToken(
   if (failure) throw new CaptchaError(failure.code, failure.message);
   rememberSolved(page, captcha.id, {
     documentId: documentId ?? (await documentIdOf(frame).catch(() => 0)),
-    expiresAt: solution.readyAt + TOKEN_LIFETIME_MS,
+    expiresAt: solution.readyAt + lifetime,
     taskId: solution.taskId,
     response: fingerprint(solution.token),
     injectedAt: Date.now(),

@@ -1,6 +1,8 @@
 /** Solve options, validated once at the boundary into a fully typed object. */
 import { checkDuration, checkRetry, describeUnknownOption } from '../api/options.js';
-import { vendors } from '../vendors/registry.js';
+import { isKnownTaskType } from '../api/tasks.js';
+import type { KnownTaskType } from '../model/captcha.js';
+import { KNOWN_TASK_TYPES, type VendorKey, vendors } from '../vendors/registry.js';
 import { InvalidSolveOptionsError } from './errors.js';
 import type { CaptchaKind, IncumbentOptions, PrefetchOptions, SolveOptions } from './types.js';
 
@@ -14,13 +16,23 @@ export interface NormalizedPrefetch {
 export interface NormalizedSolveOptions
   extends Omit<
     SolveOptions,
-    'timeout' | 'concurrency' | 'kinds' | 'clientKey' | 'prefetch' | 'maxTokenAge' | 'breakerWindow'
+    | 'timeout'
+    | 'concurrency'
+    | 'kinds'
+    | 'vendors'
+    | 'prices'
+    | 'clientKey'
+    | 'prefetch'
+    | 'maxTokenAge'
+    | 'breakerWindow'
   > {
   breakerWindow: number;
   clientKey: string;
   timeout: number;
   concurrency: number;
   kinds: Record<CaptchaKind, boolean>;
+  vendors: Record<VendorKey, boolean>;
+  prices: Readonly<Partial<Record<KnownTaskType, number>>> | undefined;
   detectTimeout: number;
   solveOnSight: boolean;
   keepFresh: boolean;
@@ -44,6 +56,8 @@ const SOLVE_OPTION_NAMES: Record<keyof SolveOptions, true> = {
   solveInViewportOnly: true,
   throwOnError: true,
   maxPoints: true,
+  vendors: true,
+  prices: true,
   onEvent: true,
   responseSelectors: true,
   force: true,
@@ -113,8 +127,10 @@ function checkBoolean(name: string, value: unknown): void {
   }
 }
 
-/** Every vendor's kinds, from the registry. */
-const KINDS: readonly CaptchaKind[] = vendors.flatMap((vendor) => vendor.kinds);
+/** Every vendor's kinds (each once), from the registry. */
+const KINDS: readonly CaptchaKind[] = [...new Set(vendors.flatMap((vendor) => vendor.kinds))];
+/** Every vendor's key, from the registry. */
+const VENDOR_KEYS: readonly VendorKey[] = vendors.map((vendor) => vendor.key);
 
 export function normalizeSolveOptions(
   options: SolveOptions & IncumbentOptions,
@@ -149,6 +165,24 @@ export function normalizeSolveOptions(
     if (typeof on !== 'boolean') throw invalid(`kinds.${kind}`, `options.kinds.${kind} must be true or false.`);
     kinds[kind as CaptchaKind] = on;
   }
+  const vendorSwitches = Object.fromEntries(VENDOR_KEYS.map((key) => [key, true])) as Record<VendorKey, boolean>;
+  if (rest.vendors !== undefined && (typeof rest.vendors !== 'object' || rest.vendors === null)) {
+    throw invalid(
+      'vendors',
+      `vendors must be an object such as { turnstile: false } (keys ${VENDOR_KEYS.join(', ')}).`,
+    );
+  }
+  for (const [key, on] of Object.entries(rest.vendors ?? {})) {
+    if (!VENDOR_KEYS.includes(key as VendorKey)) {
+      throw invalid(
+        `vendors.${key}`,
+        `Unknown vendor "${key}" in options.vendors; use one of ${VENDOR_KEYS.join(', ')}.`,
+      );
+    }
+    if (typeof on !== 'boolean') throw invalid(`vendors.${key}`, `options.vendors.${key} must be true or false.`);
+    vendorSwitches[key as VendorKey] = on;
+  }
+  const prices = normalizePrices(rest.prices);
   if (rest.maxPoints !== undefined && (typeof rest.maxPoints !== 'number' || rest.maxPoints < 0)) {
     throw invalid('maxPoints', 'maxPoints must be a number of points >= 0, e.g. maxPoints: 100.');
   }
@@ -188,6 +222,8 @@ export function normalizeSolveOptions(
     detectTimeout: rest.detectTimeout === 0 ? 0 : positiveNumber('detectTimeout', rest.detectTimeout, 0),
     pollInterval: rest.pollInterval === undefined ? undefined : positiveNumber('pollInterval', rest.pollInterval, 3000),
     kinds,
+    vendors: vendorSwitches,
+    prices,
   };
 }
 
@@ -205,6 +241,28 @@ function checkStore(store: unknown): void {
       'store must be a fleet store: memoryStore() or `await redisStore({ url, prefix })` from ezcaptcha-plugin/redis (did you forget the await?).',
     );
   }
+}
+
+/** The `prices` option: known task types (documented spelling) to points >= 0. */
+function normalizePrices(value: unknown): Readonly<Partial<Record<KnownTaskType, number>>> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('prices', 'prices must be an object of task type to points, e.g. { HcaptchaTaskProxyless: 10 }.');
+  }
+  const out: Partial<Record<KnownTaskType, number>> = {};
+  for (const [type, points] of Object.entries(value)) {
+    if (!isKnownTaskType(type) || !KNOWN_TASK_TYPES.includes(type as KnownTaskType)) {
+      throw invalid(
+        `prices.${type}`,
+        `Unknown task type "${type}" in options.prices; use one of ${KNOWN_TASK_TYPES.join(', ')}.`,
+      );
+    }
+    if (typeof points !== 'number' || !Number.isFinite(points) || points < 0) {
+      throw invalid(`prices.${type}`, `options.prices.${type} must be a number of points >= 0, e.g. 10.`);
+    }
+    out[type as KnownTaskType] = points;
+  }
+  return Object.freeze(out);
 }
 
 /** A token age in ms: positive and below the ~120 s token lifetime. */

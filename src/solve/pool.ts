@@ -11,7 +11,7 @@ import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import type { WasteReason } from './events.js';
 import type { NormalizedPrefetch } from './options.js';
 import type { TaskSolution } from './runner.js';
-import { pointsOf } from './stats.js';
+import { type PriceTable, priceOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:pool');
 
@@ -30,6 +30,8 @@ export interface PoolHost {
     sitekey: string;
     host: string;
   }): void;
+  /** The solver's `prices` option (a type whose price is unknown is not pooled). */
+  prices?: PriceTable;
 }
 
 interface Ready {
@@ -68,18 +70,24 @@ interface KeyState {
 const DEFAULT_SOLVE_MS = 30_000;
 const MAX_SAMPLES = 50;
 
-/** The pool key of a captcha, or undefined when its token may not be reused (FunCaptcha, `s`-bound, V2S). */
+/**
+ * The pool key of a captcha, or undefined when its token may not be reused (FunCaptcha, `s`-bound, V2S, Turnstile
+ * with cData, hCaptcha with rqdata).
+ */
 export function poolKeyOf(captcha: Pick<DetectedCaptcha, 'vendor' | 'enterprise' | 'task'>): string | undefined {
   const { task } = captcha;
-  if (captcha.vendor !== 'recaptcha') return undefined;
+  if (captcha.vendor === 'funcaptcha') return undefined;
   if (task.s !== undefined || /v2s/i.test(task.type) || task.data !== undefined) return undefined;
+  // Per-session values: Turnstile's cData, hCaptcha Enterprise's rqdata.
+  if (task.rqData?.metadataCdata !== undefined || task.enterprisePayload !== undefined) return undefined;
   let host: string;
   try {
     host = new URL(task.websiteURL).host.toLowerCase();
   } catch {
     return undefined;
   }
-  return JSON.stringify([task.type, task.websiteKey, host, task.pageAction ?? '', captcha.enterprise]);
+  const action = task.pageAction ?? task.rqData?.metadataAction ?? '';
+  return JSON.stringify([task.type, task.websiteKey, host, action, captcha.enterprise]);
 }
 
 /** Tokens kept in flight per token met during one solve time. */
@@ -279,6 +287,12 @@ export class TokenPool {
   #state(captcha: DetectedCaptcha): KeyState | undefined {
     const key = poolKeyOf(captcha);
     if (key === undefined) return undefined;
+    const price = priceOf(captcha.task.type, this.host.prices);
+    if (price === undefined) {
+      // Its waste could not be counted against maxWastePoints: no prefetching until `prices` names it.
+      log('price of %s unknown (set the prices option to prefetch it): not pooled', captcha.task.type);
+      return undefined;
+    }
     let state = this.#keys.get(key);
     if (!state) {
       state = {
@@ -286,7 +300,7 @@ export class TokenPool {
         task: captcha.task,
         sitekey: captcha.task.websiteKey,
         host: new URL(captcha.task.websiteURL).host,
-        points: pointsOf(captcha.task.type),
+        points: price,
         meets: [],
         seen: 0,
         durations: [],

@@ -96,7 +96,7 @@ export class TokenRefresher {
       if (await gone()) {
         parts.ledger.wasted({
           taskId: next.taskId,
-          points: pointsOf(captcha.task.type),
+          points: pointsOf(captcha.task.type, parts.options.prices),
           source: 'call',
           reason: page.isClosed() ? 'page-closed' : 'navigated',
           taskType: captcha.task.type,

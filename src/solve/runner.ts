@@ -12,7 +12,7 @@ import type { FleetStore } from '../fleet/types.js';
 import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import { CaptchaError } from './errors.js';
 import type { SolverEvent } from './events.js';
-import { pointsOf, type SolverLedger } from './stats.js';
+import { type PriceTable, pointsOf, type SolverLedger } from './stats.js';
 
 const log = createDebug('ezcaptcha:fleet');
 
@@ -61,6 +61,8 @@ export class TaskRunner {
   /** One limit per solver, shared by every page it serves: `concurrency` counts open tasks across calls. */
   readonly limit: ReturnType<typeof pLimit>;
 
+  readonly #prices: PriceTable | undefined;
+
   constructor(parts: {
     client: EzCaptchaClient;
     ledger: SolverLedger;
@@ -68,8 +70,10 @@ export class TaskRunner {
     pollInterval: number | undefined;
     limit: ReturnType<typeof pLimit>;
     fleet?: RunnerFleet;
+    prices?: PriceTable;
   }) {
     this.#fleet = parts.fleet;
+    this.#prices = parts.prices;
     this.#client = parts.client;
     this.#ledger = parts.ledger;
     this.#emit = parts.emit;
@@ -80,7 +84,7 @@ export class TaskRunner {
   /** Create the task and wait for its token, outside the concurrency limit. */
   async run(task: DetectedTask, signal: AbortSignal | undefined, options: RunOptions = {}): Promise<TaskSolution> {
     const { captcha, onCreated } = options;
-    const points = pointsOf(task.type);
+    const points = pointsOf(task.type, this.#prices);
     const reserved = await this.#gate(points);
     let created = false;
     const solved = await this.#client

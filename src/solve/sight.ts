@@ -10,7 +10,7 @@ import type { DetectedCaptcha } from '../model/captcha.js';
 import type { WasteReason } from './events.js';
 import { documentIdOf, frameOf } from './frame.js';
 import type { TaskSolution } from './runner.js';
-import { pointsOf } from './stats.js';
+import { type PriceTable, priceOf } from './stats.js';
 
 const log = createDebug('ezcaptcha:sight');
 
@@ -51,6 +51,8 @@ export interface SightHost {
   pooled(captcha: DetectedCaptcha): boolean;
   /** Points a page may spend on sight tasks (maxPoints), undefined for no limit. */
   maxPoints: number | undefined;
+  /** The solver's `prices` option. */
+  prices?: PriceTable;
   /** Create the task (counted, limited by concurrency); resolves with the token. */
   runTask(captcha: DetectedCaptcha, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   /** An unclaimed sight entry whose document went away. */
@@ -229,9 +231,11 @@ export class SightTracker {
           continue;
         }
         if (!(await this.#host.wanted(page, captcha)) || this.#host.pooled(captcha)) continue;
-        const points = pointsOf(captcha.task.type);
+        const price = priceOf(captcha.task.type, this.#host.prices);
+        const points = price ?? 0;
         const budget = this.#host.maxPoints;
-        if (budget !== undefined && watch.spent + points > budget) continue;
+        // A budget and an unknown price: solve() reports it (INVALID_OPTIONS); never spend blind.
+        if (budget !== undefined && (price === undefined || watch.spent + points > budget)) continue;
         if (entries.get(key) !== existing || this.closed) continue; // solve() got there during the await
         if (existing) this.#drop(existing, 'stale');
         watch.spent += points;

@@ -22,7 +22,7 @@ import { hostOf, TokenPool } from './pool.js';
 import { TokenRefresher } from './refresh.js';
 import { isStillSolved, resetAfter } from './registry.js';
 import { TaskRunner, type TaskSolution } from './runner.js';
-import { selectCaptchas } from './select.js';
+import { selectCaptchas, wantedByOptions } from './select.js';
 import { SightTracker } from './sight.js';
 import { raceAbort, SolveDeadline } from './signals.js';
 import { solveCaptcha } from './solve-captcha.js';
@@ -75,6 +75,7 @@ export class CaptchaSolver extends SolverEvents {
             },
           }
         : {}),
+      prices: normalized.prices,
     });
     const parts: { -readonly [K in keyof SolverParts]: SolverParts[K] } = {
       options: normalized,
@@ -95,6 +96,7 @@ export class CaptchaSolver extends SolverEvents {
           collect: (taskId, createdAt, signal) => runner.collect(taskId, createdAt, signal),
           wasted: (info) => ledger.wasted({ ...info, source: 'pool' }),
           prefetched: (info) => emit({ type: 'prefetched', ...info }),
+          prices: normalized.prices,
         },
         normalized.store,
       );
@@ -103,8 +105,8 @@ export class CaptchaSolver extends SolverEvents {
       const pool = parts.pool;
       parts.sight = new SightTracker({
         detect: parts.detect,
-        wanted: async (page, captcha) =>
-          normalized.kinds[captcha.kind] !== false && !(await isStillSolved(page, captcha)),
+        wanted: async (page, captcha) => wantedByOptions(normalized, captcha) && !(await isStillSolved(page, captcha)),
+        prices: normalized.prices,
         resetAfter,
         pooled: (captcha) => (pool ? pool.available(captcha) > 0 : false),
         maxPoints: normalized.maxPoints,
@@ -185,7 +187,7 @@ export class CaptchaSolver extends SolverEvents {
     // One more page of this host visited (the pool's share of pages per key, and the pages still expected).
     parts.pool?.visit(hostOf(page.url()));
     signal.throwIfAborted();
-    const { selected, skipped } = await selectCaptchas(
+    const { selected, skipped, refused } = await selectCaptchas(
       page,
       captchas,
       options,
@@ -203,7 +205,7 @@ export class CaptchaSolver extends SolverEvents {
           : parts.runner.limit(() => solveCaptcha(parts, page, captcha, signal, false)),
       ),
     );
-    const results: CaptchaSolveResult[] = [...skipped, ...settled];
+    const results: CaptchaSolveResult[] = [...skipped, ...refused, ...settled];
     results.sort((a, b) => captchas.indexOf(a.captcha) - captchas.indexOf(b.captcha));
     const result: SolveResult = {
       captchas,

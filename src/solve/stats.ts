@@ -5,9 +5,17 @@ import type { FleetStore } from '../fleet/types.js';
 import type { SolverEvent, WasteReason } from './events.js';
 import type { SolverStats, TokenSource } from './types.js';
 
-/** The documented price of a task type, in points (0 for a type outside the price list). */
-export function pointsOf(type: string): number {
-  return (TASK_PRICES as Record<string, number>)[type] ?? 0;
+/** Points per task type that override or add to the published ones (the `prices` option). */
+export type PriceTable = Readonly<Partial<Record<string, number>>>;
+
+/** The price of a task type in points: `prices`' entry, else the published one; undefined when neither knows it. */
+export function priceOf(type: string, prices?: PriceTable): number | undefined {
+  return prices?.[type] ?? (TASK_PRICES as Record<string, number | undefined>)[type];
+}
+
+/** The price of a task type, in points (0 for a type whose price is unknown: see `priceOf`). */
+export function pointsOf(type: string, prices?: PriceTable): number {
+  return priceOf(type, prices) ?? 0;
 }
 
 /** A task whose token will never be used. */

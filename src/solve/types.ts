@@ -3,6 +3,7 @@ import type { RetryOptions } from '../api/options.js';
 import type { FleetStore } from '../fleet/types.js';
 import type { CaptchaKind, DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
 import type { InjectOutcome } from '../model/inpage.js';
+import type { VendorKey } from '../vendors/registry.js';
 import type { SolverEvent } from './events.js';
 
 export type { CaptchaKind } from '../model/captcha.js';
@@ -22,6 +23,14 @@ export interface SolveOptions {
   highScore?: boolean;
   /** Which kinds to solve; all on by default. */
   kinds?: Partial<Record<CaptchaKind, boolean>>;
+  /** Which vendors to solve (`recaptcha`, `arkose`, `hcaptcha`, `turnstile`); all on by default. */
+  vendors?: Partial<Record<VendorKey, boolean>>;
+  /**
+   * Points per task type, for the types EzCaptcha publishes no price for (`HcaptchaTaskProxyless`,
+   * `CloudFlareTurnstileTask`) or to override a published one. A budget (`maxPoints`) refuses a captcha whose price
+   * is unknown (error `INVALID_OPTIONS`), and the pool never prefetches one; stats count such tasks as 0 points.
+   */
+  prices?: Partial<Record<KnownTaskType, number>>;
   /** Skip checkbox widgets that are outside the viewport. */
   solveInViewportOnly?: boolean;
   /** Throw the first error instead of reporting it in the result. Default false. */
@@ -136,7 +145,17 @@ export interface SolverStats {
   pointsWasted: number;
 }
 
-export type SkipReason = 'kind-disabled' | 'not-in-viewport' | 'budget' | 'already-solved';
+/**
+ * Why a captcha was not attempted: its kind or vendor is off, it is out of the viewport, over budget, already holds
+ * our token, or this package cannot solve it (`unsupported`: `reason` says why, e.g. Cloudflare's challenge page).
+ */
+export type SkipReason =
+  | 'kind-disabled'
+  | 'vendor-disabled'
+  | 'not-in-viewport'
+  | 'budget'
+  | 'already-solved'
+  | 'unsupported';
 
 export interface CaptchaSolveResult {
   /** DetectedCaptcha.id */
@@ -145,12 +164,14 @@ export interface CaptchaSolveResult {
   isSolved: boolean;
   /** Set when the captcha was not attempted. */
   skipped?: SkipReason;
+  /** Why, in words, for `skipped: 'unsupported'`. */
+  reason?: string;
   solvedAt?: Date;
   /** When the token stops being accepted (about 120 s after it was issued). */
   expiresAt?: Date;
   taskId?: string;
   taskType: KnownTaskType;
-  /** Documented price of the task type, in points (0 when no task was created). */
+  /** Price of the task type in points (published, or from `prices`; 0 when no task was created or it is unknown). */
   points: number;
   /** Milliseconds from task creation to injection. */
   duration?: number;

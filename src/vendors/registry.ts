@@ -10,21 +10,32 @@ import type {
   TaskInput,
   TaskTypeInput,
   TaskTypeOptions,
+  Vendor,
 } from '../model/captcha.js';
 import type { DomScan, FrameScan, FrameScanBase, MainScan } from '../model/inpage.js';
 import { arkose } from './arkose/index.js';
+import { hcaptcha } from './hcaptcha/index.js';
 import { recaptcha } from './recaptcha/index.js';
+import { turnstile } from './turnstile/index.js';
 import type { NetworkReader, VendorModule, VendorTasks } from './types.js';
 
 /** Every vendor, in the order results list them; the first also takes task inputs no other vendor claims. */
-export const VENDORS = [recaptcha, arkose] as const;
+export const VENDORS = [recaptcha, arkose, hcaptcha, turnstile] as const;
 
 /** The task types this package creates, in their documented spelling. */
-export const KNOWN_TASK_TYPES = [...recaptcha.taskTypes, ...arkose.taskTypes] as const;
+export const KNOWN_TASK_TYPES = [
+  ...recaptcha.taskTypes,
+  ...arkose.taskTypes,
+  ...hcaptcha.taskTypes,
+  ...turnstile.taskTypes,
+] as const;
 
-/** Points per task (1 USD = 10,000 points; 1,000 tasks cost points / 10 USD). */
+/**
+ * Points per task (1 USD = 10,000 points; 1,000 tasks cost points / 10 USD). Types EzCaptcha publishes no price for
+ * (hCaptcha's, Turnstile's) are absent: their price is unknown until the solver's `prices` option sets it.
+ */
 export const TASK_PRICES = Object.freeze(Object.assign({}, ...VENDORS.map((v) => v.prices))) as Readonly<
-  Record<KnownTaskType, number>
+  Partial<Record<KnownTaskType, number>>
 >;
 
 /** A vendor's key: its folder name and the key of its part of each scan. */
@@ -40,11 +51,23 @@ export function vendorOfTaskType(type: KnownTaskType): VendorTasks {
   return taskVendors.find((v) => v.taskTypes.includes(type))!;
 }
 
-/** The vendor that makes the task for `input`: one that the input names by vendor or kind, else the first. */
+/** The vendor that makes the task for `input`: the one it names, else one that has its kind, else the first. */
 function vendorOfInput(input: TaskTypeInput): VendorTasks {
   const [first] = taskVendors;
-  return taskVendors.find((v) => v !== first && (v.vendor === input.vendor || v.kinds.includes(input.kind))) ?? first!;
+  return (
+    taskVendors.find((v) => v.vendor === input.vendor) ??
+    taskVendors.find((v) => v !== first && v.kinds.includes(input.kind)) ??
+    first!
+  );
 }
+
+/** How long a vendor's token is accepted after the API handed it out, in ms (reCAPTCHA's 120 s by default). */
+export function tokenLifetimeOf(vendor: Vendor): number {
+  return vendors.find((v) => v.vendor === vendor)?.tokenLifetime ?? DEFAULT_TOKEN_LIFETIME;
+}
+
+/** reCAPTCHA's and Arkose's token life (about 120 s). */
+export const DEFAULT_TOKEN_LIFETIME = 120_000;
 
 /** The task type for a detected captcha (see each vendor's tasks.ts for the rules). */
 export function chooseTaskType(captcha: TaskTypeInput, options: TaskTypeOptions = {}): KnownTaskType {

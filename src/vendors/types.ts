@@ -34,7 +34,7 @@ export interface VendorTasks {
   /** The kinds of this vendor's captchas. */
   readonly kinds: readonly CaptchaKind[];
   readonly taskTypes: readonly KnownTaskType[];
-  /** Points per task type, for each of `taskTypes`. */
+  /** Points per task type, for those of `taskTypes` EzCaptcha publishes a price for. */
   readonly prices: Readonly<Partial<Record<KnownTaskType, number>>>;
   readonly websiteKey: WebsiteKeyRule;
   /** Called with one of `taskTypes` only. */
@@ -94,6 +94,8 @@ export interface VendorModule<Key extends string = string, Dom = unknown, Main =
   readonly key: Key;
   /** Its name in explanations and notes, e.g. "reCAPTCHA". */
   readonly label: string;
+  /** How long its token is accepted after the API handed it out, in ms (absent: 120 s). */
+  readonly tokenLifetime?: number;
   /** Main-world globals whose presence means its script runs in the frame (read before the main-world scan). */
   readonly pageGlobals: readonly string[];
   /** The kind of the vendor's own frame at `url`, named `<key>` or `<key>-<what>`; undefined for other frames. */

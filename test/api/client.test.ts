@@ -51,7 +51,7 @@ describe('endpoints', () => {
     const before = await client.getBalance();
     expect(before).toBe(server.balanceOf('test-key'));
     await client.solve(v2());
-    expect(await client.getBalance()).toBe(before - TASK_PRICES.ReCaptchaV2TaskProxyless);
+    expect(await client.getBalance()).toBe(before - TASK_PRICES.ReCaptchaV2TaskProxyless!);
   });
 
   it('createTask sends the documented headers and body: clientKey only in the body, type inside task, appId top-level', async () => {

@@ -22,9 +22,11 @@ interface Comparable {
   sitekey: string;
   websiteURL: string;
   action?: string;
+  cData?: string;
   s?: string;
   callback?: string;
-  widgetId?: number;
+  widgetId?: number | string;
+  unsupported?: true;
   apiDomain?: string;
   task: Record<string, unknown>;
 }
@@ -41,16 +43,37 @@ function expectedTask(e: ExpectedCaptcha, hooked: boolean): Record<string, unkno
     type: e.taskType,
     websiteURL: e.websiteURL,
     websiteKey: e.sitekey,
-    isInvisible: e.vendor === 'recaptcha' && !v3 ? e.isInvisible === true : undefined,
+    isInvisible:
+      e.vendor === 'recaptcha' && !v3
+        ? e.isInvisible === true
+        : e.vendor === 'hcaptcha' && e.kind === 'invisible'
+          ? true
+          : undefined,
     pageAction: v3 ? e.action : undefined,
     s: withS ? e.s : undefined,
     // The setConfig blob is only observable through the early hook.
     data: hooked ? e.data : undefined,
     funcaptchaApiJSSubdomain: e.funcaptchaApiJSSubdomain,
+    enterprisePayload: e.rqdata === undefined ? undefined : { rqdata: e.rqdata },
+    rqData:
+      e.vendor === 'turnstile' && (e.action !== undefined || e.cData !== undefined)
+        ? prune({ metadataAction: e.action, metadataCdata: e.cData })
+        : undefined,
   });
 }
 
+/** What matters of a captcha this package never solves (Cloudflare's challenge page): what it is and where. */
+function unsupportedView(c: Comparable): Comparable {
+  const { action, cData, callback, task, ...rest } = c;
+  return { ...rest, task: { type: task.type, websiteURL: task.websiteURL, websiteKey: task.websiteKey } };
+}
+
 function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
+  if (e.unsupported) return unsupportedView(expectedViewOf(e, hooked));
+  return expectedViewOf(e, hooked);
+}
+
+function expectedViewOf(e: ExpectedCaptcha, hooked: boolean): Comparable {
   return prune({
     vendor: e.vendor,
     kind: e.kind,
@@ -58,10 +81,12 @@ function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
     sitekey: e.sitekey,
     websiteURL: e.websiteURL,
     action: e.action,
+    cData: e.cData,
     s: e.s,
     callback: e.callback,
     widgetId: e.widgetId,
     apiDomain: e.apiDomain,
+    unsupported: e.unsupported,
     task: expectedTask(e, hooked),
   });
 }
@@ -69,19 +94,22 @@ function expectedView(e: ExpectedCaptcha, hooked: boolean): Comparable {
 function actualView(c: DetectedCaptcha, hooked: boolean): Comparable {
   const task = { ...c.task } as Record<string, unknown>;
   if (!hooked) delete task.data;
-  return prune({
+  const view = prune({
     vendor: c.vendor,
     kind: c.kind,
     enterprise: c.enterprise,
     sitekey: c.sitekey,
     websiteURL: c.websiteURL,
     action: c.action,
+    cData: c.cData,
     s: c.s,
     callback: c.callback,
     widgetId: c.widgetId,
     apiDomain: c.apiDomain,
+    unsupported: c.unsupported === undefined ? undefined : (true as const),
     task,
   });
+  return c.unsupported === undefined ? view : unsupportedView(view);
 }
 
 interface BrowserLike {
@@ -276,7 +304,7 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
     expect(found).toEqual([]);
     expect(elapsed).toBeLessThan(1_500);
     expect(found.explanation?.reason).toBe('no-captcha-script');
-    expect(found.explanation?.message).toMatch(/no reCAPTCHA or Arkose script/);
+    expect(found.explanation?.message).toMatch(/no reCAPTCHA, Arkose, hCaptcha or Turnstile script/);
     expect(found.explanation?.frames).toEqual([
       expect.objectContaining({ framePath: [], status: 'scanned', url: site.page('no-captcha').url }),
     ]);

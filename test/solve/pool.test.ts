@@ -27,7 +27,8 @@ async function solveOn(solver: CaptchaSolver, name: string): Promise<SolveResult
     await step('attach', solver.attach(page as object));
     await step(`goto ${name}`, page.goto(`${env.site.page(name).url}?load=${++loads}`));
     const result = await step('solve', solver.solve(page));
-    if (env.site.page(name).captchas.every((c) => c.callback === undefined) && env.site.page(name).submit) {
+    const { submit, captchas } = env.site.page(name);
+    if (submit && (submit.always || captchas.every((c) => c.callback === undefined))) {
       await page.click(env.site.page(name).submit?.selector ?? '#submit');
     }
     // Matched by task id, so pages solved at the same time never count each other's verification.

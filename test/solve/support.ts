@@ -3,7 +3,7 @@ import type { FixturePage, FixtureSite, Verification } from '../../fixtures/site
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 /** EzCaptcha prices in points, copied from docs/ezcaptcha-api.md (not imported from src, so a wrong table fails). */
-export const DOCUMENTED_PRICES: Readonly<Record<string, number>> = {
+export const DOCUMENTED_PRICES: Readonly<Record<string, number | undefined>> = {
   ReCaptchaV2TaskProxyless: 6,
   ReCaptchaV2TaskProxylessS9: 12,
   RecaptchaV2EnterpriseTaskProxyless: 18,
@@ -48,7 +48,9 @@ export async function launch(driver: DriverName, args: readonly string[]): Promi
  * submit): the test clicks the page's submit control for them. Pages with a callback verify from the callback alone.
  */
 export function needsSubmit(page: FixturePage): boolean {
-  return page.submit !== undefined && page.captchas.every((c) => c.callback === undefined);
+  return (
+    page.submit !== undefined && (page.submit.always === true || page.captchas.every((c) => c.callback === undefined))
+  );
 }
 
 /** Submit when the page needs it, then wait until the site has verified one token per captcha. */

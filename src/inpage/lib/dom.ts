@@ -90,3 +90,25 @@ export function fieldValue(field: HTMLInputElement | HTMLTextAreaElement): strin
     return '';
   }
 }
+
+/**
+ * The literal params of each `<call>(…, { … })` in an inline script's text, read by `fields` (one pattern per field,
+ * its first group the value) within the 600 characters after the call: a fallback guess where no hook recorded it.
+ */
+export function inlineCallParams(
+  text: string,
+  call: string,
+  fields: Readonly<Record<string, RegExp>>,
+  into: Array<Record<string, string>>,
+  max = 20,
+): void {
+  for (let at = text.indexOf(call); at >= 0 && into.length < max; at = text.indexOf(call, at + 1)) {
+    const window = text.slice(at, at + 600);
+    const entry: Record<string, string> = {};
+    for (const [field, pattern] of Object.entries(fields)) {
+      const value = pattern.exec(window)?.[1];
+      if (value !== undefined) entry[field] = value;
+    }
+    if (Object.keys(entry).length > 0) into.push(entry);
+  }
+}

@@ -1,9 +1,11 @@
 /** reCAPTCHA's classification: one DetectedCaptcha per widget of a frame's merged evidence, with the task it needs. */
 import { disagreement, framePart, hostOf, NO_HOOK_NOTE, pick, siteURL } from '../../detect/evidence.js';
 import type { DetectedCaptcha } from '../../model/captcha.js';
+import { SITEKEY as HCAPTCHA_SITEKEY } from '../hcaptcha/patterns.js';
+import { SITEKEY as TURNSTILE_SITEKEY } from '../turnstile/patterns.js';
 import type { Classified, ClassifyContext } from '../types.js';
 import type { RecaptchaFrame, RecaptchaWidgetEvidence } from './evidence.js';
-import { CFG_GLOBAL } from './patterns.js';
+import { CFG_GLOBAL, SITEKEY } from './patterns.js';
 import { buildRecaptchaTask } from './tasks.js';
 
 function classifyWidget(
@@ -16,6 +18,9 @@ function classifyWidget(
   const sitekeyPick = pick(w.sitekeys, ['hook-render', 'cfg', 'container', 'anchor', 'loader']);
   if (!sitekeyPick) return undefined;
   const sitekey = sitekeyPick.value;
+  // hCaptcha's compat mode renders into `.g-recaptcha` (and Turnstile's `compat=recaptcha` too): a UUID or `0x…` key
+  // there is theirs, and their modules report it.
+  if (ownedByAnotherVendor(sitekey)) return undefined;
   const keyNote = disagreement('sitekey', w.sitekeys, sitekeyPick);
   if (keyNote) diagnostics.push(keyNote);
 
@@ -153,6 +158,11 @@ export function classifyRecaptcha(rc: RecaptchaFrame, ctx: ClassifyContext): Cla
     });
   }
   return out;
+}
+
+/** A key in reCAPTCHA's markers whose shape is another vendor's (hCaptcha's UUID, Turnstile's `0x…`). */
+function ownedByAnotherVendor(sitekey: string): boolean {
+  return !SITEKEY.test(sitekey) && (HCAPTCHA_SITEKEY.test(sitekey) || TURNSTILE_SITEKEY.test(sitekey));
 }
 
 /** The frame's reCAPTCHA signals for an explanation. */

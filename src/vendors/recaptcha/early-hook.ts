@@ -12,12 +12,12 @@
  * - `execute()` returns our own promise, which settles like the page's (see `relayExecute`).
  */
 
+import { armProperty, copyParams, isCompatShim, wrapCall } from '../../inpage/lib/early-hook/arm.js';
 import {
   append,
   apply,
   arraySplice,
   cached,
-  defineData,
   defineProperty,
   doc,
   G,
@@ -27,8 +27,6 @@ import {
   isElement,
   isObjectLike,
   isWrapper,
-  keysOf,
-  MAX_PARAMS,
   now,
   PromiseCtor,
   promiseResolve,
@@ -85,26 +83,6 @@ const renderWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 const executeWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 const readyWrappers = [new WeakMapCtor<Fn, Fn>(), new WeakMapCtor<Fn, Fn>()];
 
-export function copyParams(params: unknown): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  if (!isObjectLike(params)) return copy;
-  let keys: string[];
-  try {
-    keys = keysOf(params);
-  } catch {
-    return copy;
-  }
-  for (let i = 0; i < keys.length && i < MAX_PARAMS; i++) {
-    const key = keys[i] as string;
-    try {
-      defineData(copy, key, params[key]);
-    } catch {
-      // A getter that throws is skipped; the page's own render will see the same throw.
-    }
-  }
-  return copy;
-}
-
 export function recordRender(
   store: RecaptchaHookRecords,
   container: unknown,
@@ -124,37 +102,6 @@ export function recordRender(
   if (record.params.callback !== undefined) record.callback = record.params.callback;
   append(store.renders, record);
   return record;
-}
-
-/**
- * A cached wrapper of a page method: `before` records the call (a failure there never reaches the page), then the
- * original runs with the same `this` and arguments and its exceptions propagate unchanged; `after` sees the result.
- */
-export function wrapCall<R>(
-  map: WeakMap<Fn, Fn>,
-  original: Fn,
-  before: (args: IArguments) => R,
-  after: (record: R, result: unknown) => unknown,
-): Fn {
-  return cached(map, original, () => {
-    return function (this: unknown) {
-      // biome-ignore lint/complexity/noArguments: forward exactly what the page passed, however many.
-      const args = arguments;
-      let record: R | undefined;
-      try {
-        record = before(args);
-      } catch {
-        record = undefined;
-      }
-      const result = apply(original, this, args);
-      if (record === undefined) return result;
-      try {
-        return after(record, result);
-      } catch {
-        return result;
-      }
-    };
-  });
 }
 
 export function wrapRender(store: RecaptchaHookRecords, original: Fn, enterprise: boolean): Fn {
@@ -278,28 +225,14 @@ export function wrapReady(store: RecaptchaHookRecords, original: Fn, api: AnyObj
   });
 }
 
-/** Turn an existing data property `key` of `api` into an accessor whose getter returns `present(value)`. */
-export function armProperty(api: AnyObject, key: string, present: (value: unknown) => unknown): void {
-  const descriptor = getOwnPropertyDescriptor(api, key);
-  // Not defined yet (armed on a later read), already an accessor (ours or someone else's), or locked: leave it.
-  if (!descriptor || !('value' in descriptor) || !descriptor.configurable) return;
-  let value = descriptor.value;
-  const get = () => present(value);
-  const set = descriptor.writable
-    ? (next: unknown) => {
-        value = next;
-      }
-    : undefined;
-  defineProperty(api, key, { get, set, enumerable: descriptor.enumerable, configurable: true });
-}
-
 /** Arm method `key` of `api`: its getter returns `wrap(method)`, or the value itself when it is no page function. */
 function armMethod(api: AnyObject, key: string, wrap: (method: Fn) => Fn): void {
   armProperty(api, key, (value) => (typeof value === 'function' && !isWrapper(value) ? wrap(value as Fn) : value));
 }
 
 export function armApi(store: RecaptchaHookRecords, api: unknown, enterprise: boolean): void {
-  if (!isObjectLike(api)) return;
+  // hCaptcha's `grecaptcha = hcaptcha` and Turnstile's compat object are not reCAPTCHA: their parts record them.
+  if (!isObjectLike(api) || isCompatShim(api)) return;
   try {
     armMethod(api, 'render', (method) => wrapRender(store, method, enterprise));
     armMethod(api, 'execute', (method) => wrapExecute(store, method, enterprise));

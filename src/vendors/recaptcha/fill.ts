@@ -40,7 +40,7 @@ export function recaptchaContainers(request: Pick<InjectRequest, 'sitekey' | 'wi
 /** The widget's response textareas: by widget id, else inside its containers, else the page's only one. */
 export function recaptchaResponseFields(request: InjectRequest): HTMLTextAreaElement[] {
   const found = new Set<HTMLTextAreaElement>();
-  if (request.widgetId !== undefined) {
+  if (typeof request.widgetId === 'number') {
     const id = responseFieldId(request.widgetId);
     // Duplicate ids happen after SPA re-renders: fill every one of them.
     for (const t of queryAll(`textarea[id="${id}"]`)) found.add(t as HTMLTextAreaElement);
