@@ -8,6 +8,7 @@ export default defineConfig({
     puppeteer: 'src/integrations/puppeteer-augment.ts',
     'playwright-extra': 'src/integrations/playwright-augment.ts',
     crawlee: 'src/integrations/crawlee.ts',
+    redis: 'src/redis.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],

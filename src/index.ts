@@ -34,6 +34,9 @@ export {
   type TaskTypeOptions,
 } from './detect/index.js';
 export { UnsupportedPageError } from './drivers/index.js';
+export { BreakerOpenError, BudgetExceededError, StoreUnavailableError } from './fleet/errors.js';
+export { memoryStore } from './fleet/memory.js';
+export type { BreakerState, FleetStore, KeyDemand, PlanInput, StoredFlight, StoredToken } from './fleet/types.js';
 export type {
   CaptchaInfo,
   CaptchaSolution,

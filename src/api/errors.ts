@@ -47,6 +47,14 @@ export const SOLVER_ERROR_CODES = [
 ] as const;
 export type SolverErrorCode = (typeof SOLVER_ERROR_CODES)[number];
 
+/**
+ * Codes of a fleet (the `store` option): `BUDGET_EXCEEDED` (`maxTotalPoints` is spent, no task was created),
+ * `BREAKER_OPEN` (a key, balance or IP error stopped task creation for the ban window; the error names the cause) and
+ * `STORE_UNAVAILABLE` (the store cannot be reached).
+ */
+export const FLEET_ERROR_CODES = ['BUDGET_EXCEEDED', 'BREAKER_OPEN', 'STORE_UNAVAILABLE'] as const;
+export type FleetErrorCode = (typeof FLEET_ERROR_CODES)[number];
+
 /** Codes of the command line; each maps to its exit code (src/cli/errors.ts). */
 export const CLI_ERROR_CODES = ['INVALID_ARGUMENTS', 'PAGE_NOT_LOADED', 'DRIVER_NOT_INSTALLED'] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
@@ -58,12 +66,19 @@ export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 export type ApiErrorCode = `ERROR_${string}` | 'INVALID_RECAPTCHA_SITEURL';
 
 /** Every `code` an error of this package can carry. */
-export type ErrorCode = ClientErrorCode | CaptchaErrorCode | SolverErrorCode | CliErrorCode | ApiErrorCode;
+export type ErrorCode =
+  | ClientErrorCode
+  | CaptchaErrorCode
+  | SolverErrorCode
+  | FleetErrorCode
+  | CliErrorCode
+  | ApiErrorCode;
 
 const OWN_CODES: ReadonlySet<string> = new Set([
   ...CLIENT_ERROR_CODES,
   ...CAPTCHA_ERROR_CODES,
   ...SOLVER_ERROR_CODES,
+  ...FLEET_ERROR_CODES,
   ...CLI_ERROR_CODES,
 ]);
 

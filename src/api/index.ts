@@ -19,6 +19,7 @@ export type {
   ClientErrorCode,
   ErrorCode,
   EzCaptchaErrorOptions,
+  FleetErrorCode,
   SolverErrorCode,
 } from './errors.js';
 export {

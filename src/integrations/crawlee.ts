@@ -17,6 +17,7 @@ import createDebug from 'debug';
 import { EzCaptchaError } from '../api/errors.js';
 import { attach } from '../attach/index.js';
 import { rejectUnknownSolveOptions } from '../solve/options.js';
+import { hostOf } from '../solve/pool.js';
 import { CaptchaSolver } from '../solve/solve.js';
 import { type CaptchaOutcome, summarizeResult } from '../solve/summary.js';
 import type { SolveOptions, SolveResult } from '../solve/types.js';
@@ -167,6 +168,15 @@ function requestBudgetMs(crawler: unknown): number | undefined {
   return c.navigationTimeoutMillis + c.requestHandlerTimeoutInnerMillis + CRAWLEE_BUFFER_SECS * 1000;
 }
 
+/** Requests the crawler's queue still holds (this one included), when the context exposes a request queue. */
+function pendingRequests(crawler: unknown): number | undefined {
+  if (typeof crawler !== 'object' || crawler === null) return undefined;
+  const queue = (crawler as { requestQueue?: { getPendingCount?: () => unknown } }).requestQueue;
+  if (typeof queue?.getPendingCount !== 'function') return undefined;
+  const pending = queue.getPendingCount();
+  return typeof pending === 'number' && Number.isInteger(pending) && pending >= 0 ? pending : undefined;
+}
+
 /**
  * A `postNavigationHooks` entry that detects and solves every captcha on `ctx.page` (all frames), records a compact
  * result on `ctx.request.userData.ezcaptcha`, and throws `CaptchaNotSolvedError` when a captcha was found but not
@@ -191,6 +201,15 @@ export function solveCaptchasHook(
           `(${Math.round(solveTimeoutMs / 1000)} s) plus page load; spread recommendedCrawlerOptions (or ` +
           'crawlerTimeouts()) into the crawler options so a solve is not killed half-way.',
       );
+    }
+    // The pool buys no tokens the rest of the crawl cannot use: the queue's pending requests are the pages to come
+    // (this one counts off when solve() visits it).
+    const pending = pendingRequests(ctx.crawler);
+    const host = hostOf(ctx.request.loadedUrl ?? ctx.request.url);
+    if (pending !== undefined && host !== undefined) {
+      await solver
+        .expectPages(host, pending)
+        .catch((error: unknown) => log('expectPages: %s', (error as Error).message));
     }
     const result = await solver.solve(ctx.page);
     const record = toCrawleeRecord(result, ctx.request.loadedUrl ?? ctx.request.url, ctx.request.retryCount ?? 0);

@@ -16,8 +16,17 @@ export interface NormalizedPrefetch {
 export interface NormalizedSolveOptions
   extends Omit<
     SolveOptions,
-    'timeout' | 'concurrency' | 'kinds' | 'vendors' | 'prices' | 'clientKey' | 'prefetch' | 'maxTokenAge'
+    | 'timeout'
+    | 'concurrency'
+    | 'kinds'
+    | 'vendors'
+    | 'prices'
+    | 'clientKey'
+    | 'prefetch'
+    | 'maxTokenAge'
+    | 'breakerWindow'
   > {
+  breakerWindow: number;
   clientKey: string;
   timeout: number;
   concurrency: number;
@@ -60,6 +69,9 @@ const SOLVE_OPTION_NAMES: Record<keyof SolveOptions, true> = {
   prefetch: true,
   keepFresh: true,
   maxTokenAge: true,
+  store: true,
+  maxTotalPoints: true,
+  breakerWindow: true,
 };
 const INCUMBENT_OPTION_NAMES: Record<keyof IncumbentOptions, true> = {
   provider: true,
@@ -187,6 +199,13 @@ export function normalizeSolveOptions(
   // message are the same whether the option is given here or to new EzCaptchaClient().
   if (rest.requestTimeout !== undefined) checkDuration('requestTimeout', rest.requestTimeout);
   if (rest.retry !== undefined) checkRetry(rest.retry);
+  checkStore(rest.store);
+  if (
+    rest.maxTotalPoints !== undefined &&
+    (typeof rest.maxTotalPoints !== 'number' || !(rest.maxTotalPoints >= 0) || !Number.isFinite(rest.maxTotalPoints))
+  ) {
+    throw invalid('maxTotalPoints', 'maxTotalPoints must be a number of points >= 0, e.g. maxTotalPoints: 50000.');
+  }
   checkBoolean('solveOnSight', rest.solveOnSight);
   checkBoolean('keepFresh', rest.keepFresh);
   const maxTokenAge = tokenAge('maxTokenAge', rest.maxTokenAge, DEFAULT_MAX_TOKEN_AGE);
@@ -195,6 +214,7 @@ export function normalizeSolveOptions(
     solveOnSight: rest.solveOnSight === true,
     keepFresh: rest.keepFresh === true,
     maxTokenAge,
+    breakerWindow: positiveNumber('breakerWindow', rest.breakerWindow, 180_000),
     prefetch: normalizePrefetch(rest.prefetch, maxTokenAge),
     clientKey,
     timeout: positiveNumber('timeout', rest.timeout, 180_000),
@@ -205,6 +225,22 @@ export function normalizeSolveOptions(
     vendors: vendorSwitches,
     prices,
   };
+}
+
+const STORE_METHODS = ['visit', 'plan', 'takeReady', 'putReady', 'reserve', 'trip', 'record', 'stats', 'close'];
+
+function checkStore(store: unknown): void {
+  if (store === undefined) return;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    STORE_METHODS.some((m) => typeof (store as Record<string, unknown>)[m] !== 'function')
+  ) {
+    throw invalid(
+      'store',
+      'store must be a fleet store: memoryStore() or `await redisStore({ url, prefix })` from ezcaptcha-plugin/redis (did you forget the await?).',
+    );
+  }
 }
 
 /** The `prices` option: known task types (documented spelling) to points >= 0. */

@@ -6,6 +6,7 @@
  */
 import createDebug from 'debug';
 import { AbortError } from '../api/errors.js';
+import type { FleetStore, StoredToken } from '../fleet/types.js';
 import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
 import type { WasteReason } from './events.js';
 import type { NormalizedPrefetch } from './options.js';
@@ -19,6 +20,8 @@ export interface PoolHost {
   /** Create the task and poll it; resolves with the token. Counts the task in the solver's stats. */
   runTask(task: DetectedTask, signal: AbortSignal, onCreated: (taskId: string) => void): Promise<TaskSolution>;
   wasted(info: { taskId?: string; points: number; reason: WasteReason; taskType: string }): void;
+  /** Poll a task another process of the fleet created (it is gone) to its token. */
+  collect(taskId: string, createdAt: number, signal: AbortSignal): Promise<TaskSolution>;
   prefetched(info: {
     key: string;
     taskId: string;
@@ -54,6 +57,8 @@ interface KeyState {
   points: number;
   /** When solve() met the key (most recent last). */
   meets: number[];
+  /** Times solve() met the key, ever (this process). */
+  seen: number;
   /** Observed solve times of this key's tasks, ms (most recent last). */
   durations: number[];
   ready: Ready[];
@@ -94,16 +99,67 @@ function quantile(values: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
 }
 
+/** The host of a URL, lower case; undefined when it has none. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tokens the rest of the crawl can use: the pages still expected times the share of the host's pages that carried
+ * the key (learned so far); no cap when nobody said how many pages remain.
+ */
+function usable(expected: number | undefined, seen: number, pages: number): number {
+  if (expected === undefined) return Number.POSITIVE_INFINITY;
+  const share = pages > 0 ? Math.min(1, seen / pages) : 1;
+  return Math.ceil(expected * share - 1e-9);
+}
+
 export class TokenPool {
   readonly #keys = new Map<string, KeyState>();
   readonly #closed = new AbortController();
+  /** A shared store (Redis): ready tokens, flights and sightings are the fleet's; undefined: this process alone. */
+  readonly #fleet: FleetStore | undefined;
+  /** Pages visited per host, and pages still expected (expectPages), when the pool is this process's alone. */
+  readonly #pages = new Map<string, number>();
+  readonly #expected = new Map<string, number>();
+  /** Ready tokens this process put into the shared store, with their expiry timers. */
+  readonly #published = new Map<string, NodeJS.Timeout>();
   #wastedPoints = 0;
   #stopped = false;
 
   constructor(
     readonly options: NormalizedPrefetch,
     readonly host: PoolHost,
-  ) {}
+    store?: FleetStore,
+  ) {
+    this.#fleet = store?.shared ? store : undefined;
+  }
+
+  /** solve() was called on a page of this host (counted whether or not it holds a captcha). */
+  visit(host: string | undefined): void {
+    if (host === undefined || this.#closed.signal.aborted) return;
+    if (this.#fleet) {
+      this.#background('visit', this.#fleet.visit(host, undefined, Date.now(), 0));
+      return;
+    }
+    this.#pages.set(host, (this.#pages.get(host) ?? 0) + 1);
+    const remaining = this.#expected.get(host);
+    if (remaining !== undefined) this.#expected.set(host, Math.max(0, remaining - 1));
+  }
+
+  /** This process will visit `remaining` more pages of `host` (with a shared store the fleet's sum counts). */
+  async expectPages(host: string, remaining: number): Promise<void> {
+    const h = host.toLowerCase();
+    if (this.#fleet) {
+      await this.#fleet.expectPages(h, remaining);
+      return;
+    }
+    this.#expected.set(h, remaining);
+  }
 
   /** solve() met this captcha: remember when, and top the key's pool up to the demand seen. */
   meet(captcha: DetectedCaptcha, now = Date.now()): void {
@@ -111,8 +167,17 @@ export class TokenPool {
     if (!state) return;
     state.task = captcha.task;
     state.meets.push(now);
+    state.seen += 1;
     if (state.meets.length > MAX_SAMPLES) state.meets.shift();
+    if (this.#fleet) {
+      this.#background('top-up', this.#fleetTopUp(this.#fleet, state, now));
+      return;
+    }
     this.#topUp(state, now);
+  }
+
+  #background(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) => log('%s: %s', what, (error as Error)?.message));
   }
 
   /** A solve time seen for this captcha's key (any source), for the in-flight target. */
@@ -136,6 +201,10 @@ export class TokenPool {
    */
   take(captcha: DetectedCaptcha, signal: AbortSignal): Promise<TaskSolution | undefined> | undefined {
     if (this.#closed.signal.aborted) return undefined;
+    if (this.#fleet) {
+      const fleetState = this.#state(captcha);
+      return fleetState ? this.#fleetTake(this.#fleet, fleetState, signal) : undefined;
+    }
     const key = poolKeyOf(captcha);
     const state = key === undefined ? undefined : this.#keys.get(key);
     if (!state) return undefined;
@@ -190,6 +259,20 @@ export class TokenPool {
   close(): void {
     if (this.#closed.signal.aborted) return;
     this.#closed.abort(new AbortError('The solver was closed.'));
+    for (const timer of this.#published.values()) clearTimeout(timer);
+    this.#published.clear();
+    if (this.#fleet) {
+      // The fleet's tokens stay in the store for the other processes, and this process's flights become theirs to
+      // collect once its store is closed (its heartbeat stops): nothing here is waste yet.
+      const fleet = this.#fleet;
+      for (const state of this.#keys.values()) {
+        const ids = [...state.inFlight].flatMap((f) => (f.taskId ? [f.taskId] : []));
+        this.#background('release', fleet.release(state.key, ids));
+        state.inFlight.clear();
+        for (const waiter of state.waiters.splice(0)) waiter.resolve(undefined);
+      }
+      return;
+    }
     for (const state of this.#keys.values()) {
       for (const ready of state.ready.splice(0)) {
         clearTimeout(ready.timer);
@@ -219,6 +302,7 @@ export class TokenPool {
         host: new URL(captcha.task.websiteURL).host,
         points: price,
         meets: [],
+        seen: 0,
         durations: [],
         ready: [],
         inFlight: new Set(),
@@ -246,7 +330,11 @@ export class TokenPool {
     const solveMs = state.durations.length > 0 ? quantile(state.durations, 0.75) : DEFAULT_SOLVE_MS;
     const window = Math.min(solveMs, this.options.maxTokenAge);
     const demand = state.meets.filter((t) => now - t <= window).length;
-    const target = Math.min(this.options.maxPoolSize, Math.max(1, Math.ceil(demand * HEADROOM)));
+    const target = Math.min(
+      this.options.maxPoolSize,
+      Math.max(1, Math.ceil(demand * HEADROOM)),
+      usable(this.#expected.get(state.host), state.seen, this.#pages.get(state.host) ?? 0),
+    );
     const held = state.ready.length + state.inFlight.size;
     let missing = Math.min(target - (held - state.waiters.length), this.options.maxPoolSize - held);
     while (missing-- > 0) {
@@ -258,12 +346,15 @@ export class TokenPool {
     }
   }
 
-  #prefetch(state: KeyState): void {
+  #prefetch(state: KeyState, fleet?: FleetStore): void {
     const controller = new AbortController();
     const flight: InFlight = { controller };
     const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
+    let created = false;
     const task = this.host.runTask(state.task, signal, (taskId) => {
       flight.taskId = taskId;
+      created = true;
+      if (fleet) this.#background('planned', fleet.planned(state.key, { taskId, createdAt: Date.now() }));
       log('prefetch task %s for %s', taskId, state.key);
       this.host.prefetched({
         key: state.key,
@@ -274,7 +365,158 @@ export class TokenPool {
         host: state.host,
       });
     });
+    if (fleet) {
+      // A prefetch that failed before createTask answered frees its reservation.
+      task.catch(() => {
+        if (!created) this.#background('planned', fleet.planned(state.key, undefined));
+      });
+    }
     this.#track(state, task, controller, undefined, flight);
+  }
+
+  // ---------- with a shared store ----------
+
+  /** Sizes the fleet's pool for the key: Little's law on the fleet's sightings, capped by the pages still expected. */
+  async #fleetTopUp(fleet: FleetStore, state: KeyState, now: number): Promise<void> {
+    const solveMs = state.durations.length > 0 ? quantile(state.durations, 0.75) : DEFAULT_SOLVE_MS;
+    const window = Math.min(solveMs, this.options.maxTokenAge);
+    const demand = await fleet.visit(state.host, state.key, now, window);
+    // Tasks of processes that are gone: collected here (their tokens are as good for this key as any).
+    for (const orphan of await fleet.adoptOrphans(state.key)) {
+      if (this.#closed.signal.aborted) return;
+      log('adopted task %s of a process that is gone', orphan.taskId);
+      const controller = new AbortController();
+      const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
+      this.#track(state, this.host.collect(orphan.taskId, orphan.createdAt, signal), controller, orphan.taskId);
+    }
+    if (this.#stopped || this.#closed.signal.aborted) return;
+    if (demand.seen < this.options.minSightings) return;
+    const target = Math.min(
+      this.options.maxPoolSize,
+      Math.max(1, Math.ceil(demand.recent * HEADROOM)),
+      usable(demand.expected, demand.seen, demand.pages),
+    );
+    let n = await fleet.plan({
+      key: state.key,
+      target,
+      maxPoolSize: this.options.maxPoolSize,
+      maxTokenAge: this.options.maxTokenAge,
+      now,
+    });
+    while (n-- > 0) {
+      if (
+        this.#closed.signal.aborted ||
+        this.#wastedPoints + this.#unusedPoints() + state.points > this.options.maxWastePoints
+      ) {
+        log('waste budget or closed: %d reserved prefetch(es) not created', n + 1);
+        for (let i = 0; i <= n; i++) await fleet.planned(state.key, undefined);
+        return;
+      }
+      this.#prefetch(state, fleet);
+    }
+  }
+
+  /** A token arrived here: into the fleet's pool, with a timer that counts it as waste if nobody takes it. */
+  async #publish(fleet: FleetStore, state: KeyState, solution: TaskSolution): Promise<void> {
+    const age = Date.now() - solution.readyAt;
+    const life = Math.max(0, this.options.maxTokenAge - age);
+    if (this.#closed.signal.aborted || life === 0) {
+      if (!this.#closed.signal.aborted) this.#waste(state, solution.taskId, 'expired');
+      return;
+    }
+    const token: StoredToken = {
+      taskId: solution.taskId,
+      token: solution.token,
+      createdAt: solution.createdAt,
+      readyAt: solution.readyAt,
+      polls: solution.polls,
+    };
+    await fleet.putReady(state.key, token, life);
+    const timer = setTimeout(() => {
+      this.#published.delete(solution.taskId);
+      this.#background(
+        'expire',
+        fleet.dropReady(state.key, solution.taskId).then((dropped) => {
+          if (dropped) this.#waste(state, solution.taskId, 'expired');
+        }),
+      );
+    }, life);
+    timer.unref();
+    this.#published.set(solution.taskId, timer);
+  }
+
+  /** A ready token from the fleet's pool, else the next one to land anywhere while the fleet has tasks in flight. */
+  async #fleetTake(fleet: FleetStore, state: KeyState, signal: AbortSignal): Promise<TaskSolution | undefined> {
+    const takeOne = async (): Promise<TaskSolution | undefined> => {
+      const { token, expired } = await fleet.takeReady(state.key, Date.now(), this.options.maxTokenAge);
+      for (const old of expired) this.#waste(state, old.taskId, 'expired');
+      if (!token) return undefined;
+      const timer = this.#published.get(token.taskId);
+      if (timer) clearTimeout(timer);
+      this.#published.delete(token.taskId);
+      log('served a ready token of task %s from the fleet', token.taskId);
+      return token;
+    };
+    try {
+      const first = await takeOne();
+      if (first) return first;
+      const held = await fleet.held(state.key);
+      if (held.inFlight === 0) return undefined;
+    } catch (error) {
+      log('fleet pool unavailable (%s): solving with a task of this call', (error as Error).message);
+      return undefined;
+    }
+    signal.throwIfAborted();
+    // Wait for a token to land anywhere in the fleet (Pub/Sub, no polling); counted so no one buys for this caller.
+    try {
+      await fleet.waiting(state.key, 1);
+    } catch (error) {
+      log('fleet pool unavailable (%s): solving with a task of this call', (error as Error).message);
+      return undefined;
+    }
+    try {
+      return await new Promise<TaskSolution | undefined>((resolve, reject) => {
+        let busy = false;
+        let again = false;
+        const done = (value: TaskSolution | undefined, error?: unknown) => {
+          stop();
+          signal.removeEventListener('abort', onAbort);
+          this.#closed.signal.removeEventListener('abort', onClosed);
+          if (error !== undefined) reject(error);
+          else resolve(value);
+        };
+        const look = async () => {
+          if (busy) {
+            again = true;
+            return;
+          }
+          busy = true;
+          try {
+            do {
+              again = false;
+              const token = await takeOne();
+              if (token) return done(token);
+              if ((await fleet.held(state.key)).inFlight === 0) return done(undefined);
+            } while (again);
+          } catch (error) {
+            log('fleet pool unavailable while waiting (%s)', (error as Error).message);
+            done(undefined);
+          } finally {
+            busy = false;
+          }
+        };
+        const stop = fleet.onReady(state.key, () => void look());
+        const onAbort = () => done(undefined, signal.reason);
+        const onClosed = () => done(undefined);
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#closed.signal.addEventListener('abort', onClosed, { once: true });
+        // A token may have landed between the first look and the subscription.
+        void look();
+      });
+    } finally {
+      await fleet.waiting(state.key, -1).catch(() => undefined);
+    }
   }
 
   #track(
@@ -290,6 +532,7 @@ export class TokenPool {
     task.then(
       (solution) => {
         this.#closed.signal.removeEventListener('abort', onClose);
+        if (this.#fleet && flight.taskId) this.#background('landed', this.#fleet.landed(state.key, flight.taskId));
         if (!state.inFlight.delete(flight)) return; // closed meanwhile: already counted
         state.durations.push(solution.readyAt - solution.createdAt);
         if (state.durations.length > MAX_SAMPLES) state.durations.shift();
@@ -297,6 +540,10 @@ export class TokenPool {
       },
       (error: unknown) => {
         this.#closed.signal.removeEventListener('abort', onClose);
+        // A flight this process stopped polling because it closed stays in the store for the fleet to collect.
+        if (this.#fleet && flight.taskId && !this.#closed.signal.aborted) {
+          this.#background('landed', this.#fleet.landed(state.key, flight.taskId));
+        }
         if (!state.inFlight.delete(flight)) return;
         log('pool task %s failed: %s', flight.taskId ?? '(not created)', (error as Error)?.message);
         // Callers waiting for more tasks than are left in flight fall back to a task of their own.
@@ -306,6 +553,10 @@ export class TokenPool {
   }
 
   #deliver(state: KeyState, solution: TaskSolution): void {
+    if (this.#fleet) {
+      this.#background('publish', this.#publish(this.#fleet, state, solution));
+      return;
+    }
     const waiter = state.waiters.shift();
     if (waiter) {
       waiter.resolve(solution);

@@ -9,15 +9,16 @@ import { AbortError, EzCaptchaClient } from '../api/index.js';
 import { type DetectedCaptcha, detect, detectIn } from '../detect/index.js';
 import { type DriverTarget, toDriverPage, toDriverTarget } from '../drivers/index.js';
 import type { DriverFrame } from '../drivers/types.js';
+import { memoryStore } from '../fleet/memory.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import { attachSolver } from './attach.js';
-import { CaptchaError, emptyResult as empty, SolveError } from './errors.js';
+import { CaptchaError, emptyResult as empty, InvalidSolveOptionsError, SolveError } from './errors.js';
 import { type SolverEvent, SolverEvents } from './events.js';
 import { enterToken } from './inject.js';
 import { sightGone } from './obtain.js';
 import { normalizeSolveOptions } from './options.js';
 import type { SolverParts } from './parts.js';
-import { TokenPool } from './pool.js';
+import { hostOf, TokenPool } from './pool.js';
 import { TokenRefresher } from './refresh.js';
 import { isStillSolved, resetAfter } from './registry.js';
 import { TaskRunner, type TaskSolution } from './runner.js';
@@ -51,7 +52,8 @@ export class CaptchaSolver extends SolverEvents {
     const normalized = normalizeSolveOptions(options);
     const { clientKey, apiURL, requestTimeout, retry } = normalized;
     const emit = (event: SolverEvent) => this.#emit(event);
-    const ledger = new SolverLedger(emit);
+    const store = normalized.store ?? (normalized.maxTotalPoints === undefined ? undefined : memoryStore());
+    const ledger = new SolverLedger(emit, normalized.store);
     const runner = new TaskRunner({
       client: new EzCaptchaClient({
         clientKey,
@@ -63,6 +65,16 @@ export class CaptchaSolver extends SolverEvents {
       emit,
       pollInterval: normalized.pollInterval,
       limit: pLimit(normalized.concurrency),
+      ...(store
+        ? {
+            fleet: {
+              store,
+              maxTotalPoints: normalized.maxTotalPoints,
+              // The breaker is the fleet's: on with a store the caller gave (without one, behaviour as before).
+              breakerMs: normalized.store ? normalized.breakerWindow : undefined,
+            },
+          }
+        : {}),
       prices: normalized.prices,
     });
     const parts: { -readonly [K in keyof SolverParts]: SolverParts[K] } = {
@@ -77,12 +89,17 @@ export class CaptchaSolver extends SolverEvents {
       detect: (page) => detect(page, { highScore: normalized.highScore }),
     };
     if (normalized.prefetch) {
-      parts.pool = new TokenPool(normalized.prefetch, {
-        runTask: (task, signal, onCreated) => runner.run(task, signal, { onCreated }),
-        wasted: (info) => ledger.wasted({ ...info, source: 'pool' }),
-        prefetched: (info) => emit({ type: 'prefetched', ...info }),
-        prices: normalized.prices,
-      });
+      parts.pool = new TokenPool(
+        normalized.prefetch,
+        {
+          runTask: (task, signal, onCreated) => runner.run(task, signal, { onCreated }),
+          collect: (taskId, createdAt, signal) => runner.collect(taskId, createdAt, signal),
+          wasted: (info) => ledger.wasted({ ...info, source: 'pool' }),
+          prefetched: (info) => emit({ type: 'prefetched', ...info }),
+          prices: normalized.prices,
+        },
+        normalized.store,
+      );
     }
     if (normalized.solveOnSight) {
       const pool = parts.pool;
@@ -167,6 +184,8 @@ export class CaptchaSolver extends SolverEvents {
       detectIn(target, { timeout: options.detectTimeout, highScore: options.highScore }),
       signal,
     );
+    // One more page of this host visited (the pool's share of pages per key, and the pages still expected).
+    parts.pool?.visit(hostOf(page.url()));
     signal.throwIfAborted();
     const { selected, skipped, refused } = await selectCaptchas(
       page,
@@ -241,6 +260,25 @@ export class CaptchaSolver extends SolverEvents {
     await attachSolver(target, this.#parts.sight, this.#watchedTargets);
   }
 
+  /**
+   * Tell the pool this process will visit `remaining` more pages of `host` (0: none); with a shared store the fleet's
+   * sum counts. The pool learns which share of the host's pages carry each key and keeps no more tokens ready or in
+   * flight than those pages can use. Each solve() on the host counts one page off. No effect without `prefetch`.
+   */
+  async expectPages(host: string, remaining: number): Promise<void> {
+    if (typeof host !== 'string' || host.length === 0) {
+      throw new InvalidSolveOptionsError('expectPages(host, remaining): host must be a host such as "shop.example".', {
+        option: 'host',
+      });
+    }
+    if (typeof remaining !== 'number' || !Number.isInteger(remaining) || remaining < 0) {
+      throw new InvalidSolveOptionsError('expectPages(host, remaining): remaining must be an integer >= 0.', {
+        option: 'remaining',
+      });
+    }
+    await this.#parts.pool?.expectPages(hostOf(host.includes('://') ? host : `http://${host}`) ?? host, remaining);
+  }
+
   /** Tasks created, points spent, tokens used and wasted since this solver was created. */
   stats(): SolverStats {
     return this.#parts.ledger.snapshot();
@@ -256,6 +294,8 @@ export class CaptchaSolver extends SolverEvents {
     this.#parts.sight?.close();
     this.#parts.pool?.close();
     this.#parts.refresher?.close();
+    // The fleet's stats hold every count of this solver once close() resolves.
+    await this.#parts.ledger.flush();
   }
 }
 

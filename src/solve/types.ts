@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../api/errors.js';
 import type { RetryOptions } from '../api/options.js';
+import type { FleetStore } from '../fleet/types.js';
 import type { CaptchaKind, DetectedCaptcha, KnownTaskType } from '../model/captcha.js';
 import type { InjectOutcome } from '../model/inpage.js';
 import type { VendorKey } from '../vendors/registry.js';
@@ -78,6 +79,25 @@ export interface SolveOptions {
    * 120 s; the rest is left for the page to submit). Default 100000.
    */
   maxTokenAge?: number;
+  /**
+   * Where the state a fleet shares lives: ready tokens and tasks in flight (with `prefetch`), sightings and pages
+   * expected, the `maxTotalPoints` budget, the breaker and the stats. `await redisStore({ url, prefix })` from
+   * `ezcaptcha-plugin/redis` makes every solver on that Redis and prefix one fleet; `memoryStore()` shares the budget,
+   * breaker and stats (not the pool) between solvers of one process. Default: none (each solver on its own, as without this option; no breaker).
+   */
+  store?: FleetStore;
+  /**
+   * Points this solver may spend over its life; with a `store`, every solver on it together. Reserved before
+   * createTask (given back when createTask is refused unbilled); once spent, captchas fail with `BUDGET_EXCEEDED`
+   * and no task is created. Default: no cap.
+   */
+  maxTotalPoints?: number;
+  /**
+   * With a `store`: how long ERROR_KEY_DOES_NOT_EXIST, ERROR_KEY_NOT_AVAILABLE, ERROR_ZERO_BALANCE or ERROR_IP_BANNED
+   * stops createTask in every solver on the store (`BREAKER_OPEN`), in ms. Default 180000 (the service bans a key
+   * for 3 minutes after 30 such errors in a minute).
+   */
+  breakerWindow?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only detection,e2e,scale,polling,schedules,zero-wait,reset]`: benchmarks against
+ * `npm run bench [-- --quick] [-- --only detection,e2e,scale,polling,schedules,zero-wait,reset,fleet]`: benchmarks against
  * puppeteer-extra-plugin-recaptcha and cost growth; prints tables and writes JSON to bench-results/.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { type BenchContext, load, round, table } from './common.js';
 import { runZeroWait, type ZeroWaitContender } from './crawl.js';
 import { runDetection } from './detection.js';
 import { runE2E } from './e2e.js';
+import { runFleet } from './fleet.js';
 import { runPolling } from './polling.js';
 import { runReset } from './reset.js';
 import { runScale } from './scale.js';
@@ -114,10 +115,66 @@ function targets(results: Record<string, unknown>): { target: string; value: str
       met: sightReset.round2MedianMs <= 1000 && ok === all && sightReset.tasksCreated === all ? 'yes' : 'no',
     });
   }
+  const fleet = results.fleet as Awaited<ReturnType<typeof runFleet>> | undefined;
+  if (fleet) {
+    const row = (scenario: string, contender: string) =>
+      fleet.rows.find((r) => r.scenario === scenario && r.contender === contender);
+    const shared = row('crawl', 'shared store');
+    const separate = row('crawl', 'separate pools');
+    const hinted = row('crawl', 'shared + expectPages');
+    const num = (v: number | string | undefined) => (typeof v === 'number' ? v : Number.NaN);
+    if (shared && separate) {
+      rows.push({
+        target:
+          'fleet of 3, shared store: median wait <= 1 s after warm-up, <= 1.2 tasks/verified, no more than separate pools',
+        value: `median ${shared.steadyMedianMs} ms, ${shared.tasksPerVerified} tasks/verified (separate pools: ${separate.tasksPerVerified}, median ${separate.steadyMedianMs} ms)`,
+        met:
+          num(shared.steadyMedianMs) <= 1000 &&
+          num(shared.tasksPerVerified) <= 1.2 &&
+          num(shared.tasksPerVerified) <= num(separate.tasksPerVerified)
+            ? 'yes'
+            : 'no',
+      });
+    }
+    if (hinted) {
+      rows.push({
+        target: 'fleet of 3 with expectPages: <= 1.05 tasks/verified at the same waits',
+        value: `${hinted.tasksPerVerified} tasks/verified, median ${hinted.steadyMedianMs} ms`,
+        met: num(hinted.tasksPerVerified) <= 1.05 && num(hinted.steadyMedianMs) <= 1000 ? 'yes' : 'no',
+      });
+    }
+    const one = row('short crawl', 'one process');
+    const oneHinted = row('short crawl', 'one process + expectPages');
+    if (one) {
+      rows.push({
+        target: '14-page crawl, 6 s solves, no help: <= 1.2 tasks/captcha, median wait <= 1 s',
+        value: `${one.tasksPerVerified} tasks/verified, median ${one.steadyMedianMs} ms`,
+        met: num(one.tasksPerVerified) <= 1.2 && num(one.steadyMedianMs) <= 1000 ? 'yes' : 'no',
+      });
+    }
+    if (oneHinted) {
+      rows.push({
+        target: '14-page crawl, 6 s solves, expectPages: <= 1.05 tasks/captcha',
+        value: `${oneHinted.tasksPerVerified} tasks/verified, median ${oneHinted.steadyMedianMs} ms`,
+        met: num(oneHinted.tasksPerVerified) <= 1.05 ? 'yes' : 'no',
+      });
+    }
+    rows.push({
+      target: 'budget race: exactly k createTask fleet-wide',
+      value: `${fleet.budget.createTask} createTask for k = ${fleet.budget.k} (${fleet.budget.workers} workers x ${fleet.budget.perWorker})`,
+      met: fleet.budget.exact ? 'yes' : 'no',
+    });
+    rows.push({
+      target: "killed worker's in-flight tokens used by the survivors",
+      value: `${fleet.killed.usedBySurvivors} of ${fleet.killed.inFlightAtKill}`,
+      met:
+        fleet.killed.inFlightAtKill > 0 && fleet.killed.usedBySurvivors === fleet.killed.inFlightAtKill ? 'yes' : 'no',
+    });
+  }
   return rows;
 }
 
-const SECTIONS = ['detection', 'e2e', 'scale', 'polling', 'schedules', 'zero-wait', 'reset'] as const;
+const SECTIONS = ['detection', 'e2e', 'scale', 'polling', 'schedules', 'zero-wait', 'reset', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseCommandLine(argv: string[]): {
@@ -211,6 +268,17 @@ try {
           r.rows,
         ),
       );
+    } else if (section === 'fleet') {
+      const r = await runFleet(ctx);
+      out.fleet = r;
+      console.log(
+        table(
+          `Fleet: worker processes with their own Chromium, one Redis store vs separate pools (load ${r.load})`,
+          r.rows,
+        ),
+      );
+      console.log(table('Fleet: budget race (N workers, budget for k tasks)', [r.budget]));
+      console.log(table("Fleet: a SIGKILLed worker's tasks in flight, collected by the survivors", [r.killed]));
     } else if (section === 'reset') {
       const r = await runReset(ctx);
       out.reset = r;
@@ -237,7 +305,7 @@ try {
   await site.close();
 }
 out.targets = targets(out);
-console.log(table('Targets (issues 8, 13 and 18)', out.targets as object[]));
+console.log(table('Targets (issues 8, 13, 18 and 21)', out.targets as object[]));
 out.finishedAt = new Date().toISOString();
 out.loadAtEnd = loadavg();
 await mkdir('bench-results', { recursive: true });
