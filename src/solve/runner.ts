@@ -10,9 +10,9 @@ import type { EzCaptchaClient, Task } from '../api/index.js';
 import { BREAKER_CODES, BreakerOpenError, BudgetExceededError } from '../fleet/errors.js';
 import type { FleetStore } from '../fleet/types.js';
 import type { DetectedCaptcha, DetectedTask } from '../model/captcha.js';
-import { CaptchaError } from './errors.js';
+import { CaptchaError, InvalidSolveOptionsError } from './errors.js';
 import type { SolverEvent } from './events.js';
-import { type PriceTable, pointsOf, type SolverLedger } from './stats.js';
+import { type PriceTable, pointsOf, priceOf, type SolverLedger, unknownPriceMessage } from './stats.js';
 
 const log = createDebug('ezcaptcha:fleet');
 
@@ -84,6 +84,10 @@ export class TaskRunner {
   /** Create the task and wait for its token, outside the concurrency limit. */
   async run(task: DetectedTask, signal: AbortSignal | undefined, options: RunOptions = {}): Promise<TaskSolution> {
     const { captcha, onCreated } = options;
+    if (this.#fleet?.maxTotalPoints !== undefined && priceOf(task.type, this.#prices) === undefined) {
+      // Never spend blind against a budget (sight, pool and keepFresh tasks come here too).
+      throw new InvalidSolveOptionsError(unknownPriceMessage('maxTotalPoints', task.type), { option: 'prices' });
+    }
     const points = pointsOf(task.type, this.#prices);
     const reserved = await this.#gate(points);
     let created = false;

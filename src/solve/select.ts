@@ -6,7 +6,7 @@ import { type VendorKey, vendors } from '../vendors/registry.js';
 import { isInViewport } from './frame.js';
 import type { NormalizedSolveOptions } from './options.js';
 import { isStillSolved } from './registry.js';
-import { priceOf } from './stats.js';
+import { priceOf, unknownPriceMessage } from './stats.js';
 import type { CaptchaSolveResult, SkipReason } from './types.js';
 
 export interface Selection {
@@ -39,7 +39,10 @@ export function wantedByOptions(
 export async function selectCaptchas(
   page: DriverPage,
   captchas: readonly DetectedCaptcha[],
-  options: Pick<NormalizedSolveOptions, 'kinds' | 'vendors' | 'solveInViewportOnly' | 'maxPoints' | 'prices'>,
+  options: Pick<
+    NormalizedSolveOptions,
+    'kinds' | 'vendors' | 'solveInViewportOnly' | 'maxPoints' | 'maxTotalPoints' | 'prices'
+  >,
   force: boolean,
 ): Promise<Selection> {
   const selection: Selection = { selected: [], skipped: [], refused: [] };
@@ -67,7 +70,9 @@ export async function selectCaptchas(
       });
       continue;
     }
-    if (budget !== undefined && price === undefined) {
+    const budgetName =
+      budget !== undefined ? 'maxPoints' : options.maxTotalPoints !== undefined ? 'maxTotalPoints' : undefined;
+    if (budgetName !== undefined && price === undefined) {
       // Never spend blind against a budget: no task, and the captcha's result names the fix.
       selection.refused.push({
         id: captcha.id,
@@ -77,9 +82,7 @@ export async function selectCaptchas(
         points: 0,
         error: {
           code: 'INVALID_OPTIONS',
-          message:
-            `maxPoints is set but the price of ${captcha.task.type} is unknown (EzCaptcha publishes none): ` +
-            `set prices: { ${captcha.task.type}: <points> } or turn the vendor off (vendors: { ${vendorKeyOf(captcha)}: false }).`,
+          message: unknownPriceMessage(budgetName, captcha.task.type),
         },
       });
       continue;

@@ -13,6 +13,15 @@ export function priceOf(type: string, prices?: PriceTable): number | undefined {
   return prices?.[type] ?? (TASK_PRICES as Record<string, number | undefined>)[type];
 }
 
+/** Why a budget refuses a task type whose price is unknown, and the fix. */
+export function unknownPriceMessage(budget: string, type: string): string {
+  const vendor = /hcaptcha/i.test(type) ? 'hcaptcha' : /turnstile/i.test(type) ? 'turnstile' : undefined;
+  return (
+    `${budget} is set but the price of ${type} is unknown (EzCaptcha publishes none): set prices: { ${type}: <points> }` +
+    (vendor ? ` or turn the vendor off (vendors: { ${vendor}: false }).` : '.')
+  );
+}
+
 /** The price of a task type, in points (0 for a type whose price is unknown: see `priceOf`). */
 export function pointsOf(type: string, prices?: PriceTable): number {
   return priceOf(type, prices) ?? 0;

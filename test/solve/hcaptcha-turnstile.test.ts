@@ -129,6 +129,23 @@ describe('vendors and prices options', () => {
     }
   });
 
+  it('maxTotalPoints and an unknown price: no task, INVALID_OPTIONS (a life budget is never spent blind)', async () => {
+    const page = await open('turnstile-frame-custom-field');
+    const solver = new CaptchaSolver(localSolveOptions(server, { maxTotalPoints: 1_000 }));
+    try {
+      const from = server.requests.length;
+      const result = await solver.solve(page);
+      expect(result.results[0]?.error?.code).toBe('INVALID_OPTIONS');
+      expect(result.results[0]?.error?.message).toMatch(
+        /maxTotalPoints .*CloudFlareTurnstileTask.*vendors: \{ turnstile: false \}/,
+      );
+      expect(tasksSince(from)).toEqual([]);
+    } finally {
+      await solver.close();
+      await closePage(page);
+    }
+  });
+
   it('prices: a set price is charged against the budget, counted in points and stats', async () => {
     const page = await open('hcaptcha-frame');
     const solver = new CaptchaSolver(

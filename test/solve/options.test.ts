@@ -102,7 +102,14 @@ describe("the incumbent's option names are accepted", () => {
     const normalized = normalizeSolveOptions(incumbent, {});
     expect(normalized.clientKey).toBe(KEY);
     expect(normalized.solveInViewportOnly).toBe(true);
-    expect(normalized.kinds).toEqual({ checkbox: true, invisible: false, score: false, funcaptcha: true });
+    expect(normalized.kinds).toEqual({
+      checkbox: true,
+      invisible: false,
+      score: false,
+      funcaptcha: true,
+      turnstile: true,
+      interstitial: true,
+    });
   });
 
   it('solveScoreBased / solveInactiveChallenges: false skip those kinds; an explicit kinds entry wins', () => {
