@@ -169,6 +169,70 @@ describe('ezcaptcha task', () => {
     expect(run.stderr).toContain(`Created task ${taskId}`);
   });
 
+  it('sends hCaptcha and Turnstile tasks with exactly their fields, and says their price is not published', async () => {
+    const hcKey = '10000000-ffff-ffff-ffff-000000000001';
+    const hc = await cli(
+      [
+        'task',
+        'HcaptchaTaskProxyless',
+        '--website-url',
+        'https://shop.test/hcaptcha/checkbox',
+        '--website-key',
+        hcKey,
+        '--invisible',
+        '--rqdata',
+        'rq-123',
+        '--poll-interval',
+        '50',
+        '--json',
+      ],
+      env,
+    );
+    expect(hc.code, hc.stderr).toBe(EXIT.OK);
+    const hcBody = JSON.parse(hc.stdout) as { taskId: string; token: string; points: number; priceKnown?: boolean };
+    expect(hcBody).toMatchObject({ points: 0, priceKnown: false });
+    expect(hcBody.token).toMatch(/^P1_/);
+    expect(server.tasks.get(hcBody.taskId)?.task).toEqual({
+      type: 'HcaptchaTaskProxyless',
+      websiteURL: 'https://shop.test/hcaptcha/checkbox',
+      websiteKey: hcKey,
+      isInvisible: true,
+      enterprisePayload: { rqdata: 'rq-123' },
+    });
+
+    const tsKey = '0x4AAAAAAADnPIDROrmt1Wwj';
+    const ts = await cli(
+      [
+        'task',
+        'cloudflareturnstiletask',
+        '--website-url',
+        'https://shop.test/turnstile/implicit',
+        '--website-key',
+        tsKey,
+        '--page-action',
+        'login',
+        '--cdata',
+        'session-7',
+        '--poll-interval',
+        '50',
+      ],
+      env,
+    );
+    expect(ts.code, ts.stderr).toBe(EXIT.OK);
+    expect(ts.stderr).toContain('CloudFlareTurnstileTask, price not published');
+    const taskId = /^taskId: (\S+)$/m.exec(ts.stdout)?.[1] ?? '';
+    expect(server.tasks.get(taskId)?.task).toEqual({
+      type: 'CloudFlareTurnstileTask',
+      websiteURL: 'https://shop.test/turnstile/implicit',
+      websiteKey: tsKey,
+      rqData: { metadataAction: 'login', metadataCdata: 'session-7' },
+    });
+
+    const wrong = await cli(['task', 'ReCaptchaV2TaskProxyless', ...taskArgs, '--cdata', 'x'], env);
+    expect(wrong.code).toBe(EXIT.USAGE);
+    expect(wrong.stderr).toContain("--cdata is Turnstile's");
+  });
+
   it('accepts any casing of the type and sends v3 and Arkose fields (--json)', async () => {
     const v3 = await cli(
       ['task', 'recaptchav3taskproxyless', ...taskArgs, '--page-action', 'login', '--invisible', '--json'],

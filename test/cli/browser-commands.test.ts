@@ -54,6 +54,20 @@ describe('ezcaptcha detect', () => {
     }
   });
 
+  it('lists Turnstile and hCaptcha with their task types, and names what it will not solve', async () => {
+    const mixed = site.page('mixed-recaptcha-turnstile');
+    const run = await cli(['detect', mixed.url, ...browserFlags], env);
+    expect(run.code).toBe(EXIT.OK);
+    const turnstile = mixed.captchas.find((c) => c.vendor === 'turnstile')!;
+    const row = run.stdout.split('\n').find((line) => line.includes(turnstile.sitekey));
+    expect(row).toMatch(
+      new RegExp(`turnstile\\s+turnstile\\s+no\\s+${turnstile.sitekey}\\s+CloudFlareTurnstileTask\\s+newsletter`),
+    );
+    const wall = await cli(['detect', site.page('cloudflare-interstitial').url, ...browserFlags], env);
+    expect(wall.stdout).toMatch(/interstitial\s+turnstile/);
+    expect(wall.stdout).toMatch(/#1 is not solved here: Cloudflare challenge page/);
+  });
+
   it('prints JSON with --json (Puppeteer driver), including the v3 action the early hook captured', async () => {
     const page = site.page('v3-execute');
     const run = await cli(['detect', page.url, '--json', '--driver', 'puppeteer', ...browserFlags], env);
