@@ -24,6 +24,7 @@ import {
   EzCaptchaPlugin,
   type EzCaptchaPluginInstance,
   findChromium,
+  priceOf,
 } from '../src/index.js';
 
 const log = createDebug('ezcaptcha:demo');
@@ -173,6 +174,10 @@ interface DemoRow {
   solved: boolean;
   /** Fixture mode: the site accepted the token. Real mode: the widget reports the token. */
   verified: boolean;
+  /** Detected and left alone by design (Cloudflare's challenge page): `error` says why; not a failure. */
+  unsupported?: boolean;
+  /** False when EzCaptcha publishes no price for the task type (hCaptcha, Turnstile): `points` is then 0. */
+  priced?: boolean;
   error?: string;
 }
 
@@ -293,6 +298,19 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
         : site
           ? siteVerdict(target, r, verifications)
           : r.injection?.verified === true || 'the widget does not report the token';
+      if (r.skipped === 'unsupported') {
+        return {
+          page: target.name,
+          kind: r.captcha.kind,
+          enterprise: r.captcha.enterprise,
+          taskType: r.taskType,
+          points: 0,
+          solved: false,
+          verified: false,
+          unsupported: true,
+          error: 'detected, not solved here by design (Cloudflare challenge page: needs a proxy task)',
+        };
+      }
       const error = r.error ? `${r.error.code}: ${r.error.message}` : r.skipped ? `skipped: ${r.skipped}` : undefined;
       return {
         page: target.name,
@@ -300,6 +318,7 @@ async function solvePage(browser: DemoBrowser, target: Target, site: FixtureSite
         enterprise: r.captcha.enterprise,
         taskType: r.taskType,
         points: r.taskId ? r.points : 0,
+        priced: priceOf(r.taskType) !== undefined,
         durationMs: r.duration,
         solved: r.isSolved,
         verified: verdict === true,
@@ -423,7 +442,7 @@ async function runDemo(options: DemoOptions): Promise<DemoReport> {
       // From process start: what the user waits for, including startup.
       wallTimeMs: Math.round(performance.now()),
     };
-    const ok = rows.length > 0 && rows.every((r) => r.solved && r.verified);
+    const ok = rows.length > 0 && rows.every((r) => r.unsupported === true || (r.solved && r.verified));
     return { mode: real ? 'real' : 'fixture', driver: options.driver, rows, summary, ok };
   } finally {
     progress?.stop();
@@ -445,9 +464,9 @@ function formatReport(report: DemoReport): string {
     r.kind,
     r.enterprise ? 'yes' : 'no',
     r.taskType,
-    String(r.points),
+    r.priced === false ? 'unpriced' : String(r.points),
     r.durationMs === undefined ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`,
-    r.verified ? 'yes' : `no: ${r.error ?? 'not solved'}`,
+    r.verified ? 'yes' : r.unsupported ? (r.error ?? 'not solved here') : `no: ${r.error ?? 'not solved'}`,
   ]);
   const widths = headers.map((h, i) =>
     Math.min(i === 6 ? 60 : 40, Math.max(h.length, ...body.map((row) => (row[i] ?? '').length))),
@@ -465,6 +484,14 @@ function formatReport(report: DemoReport): string {
     '',
     `${s.captchas} captchas on ${s.pages} pages: ${s.solved} solved, ${s.verified} verified ${report.mode === 'fixture' ? 'by the site' : 'in the widget'}, ` +
       `${s.points} points, ${(s.wallTimeMs / 1000).toFixed(1)} s wall time (${report.driver}).`,
+    ...(report.rows.some((r) => r.unsupported)
+      ? [
+          `${report.rows.filter((r) => r.unsupported).length} detected and left alone by design (Cloudflare challenge page).`,
+        ]
+      : []),
+    ...(report.rows.some((r) => r.priced === false)
+      ? ['hCaptcha and Turnstile show "unpriced": EzCaptcha publishes no price for them (set the prices option).']
+      : []),
     report.ok ? 'All captchas solved and verified.' : 'Some captchas were NOT solved or verified.',
   ].join('\n');
 }
