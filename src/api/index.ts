@@ -6,6 +6,7 @@ export type {
   SolutionFor,
   SolveResult,
   TaskResult,
+  TokenSolution,
   WaitResult,
 } from './client.js';
 export { EzCaptchaClient } from './client.js';
@@ -41,6 +42,8 @@ export type {
   FuncaptchaTask,
   FuncaptchaTaskType,
   GenericTask,
+  HcaptchaTask,
+  HcaptchaTaskType,
   KnownTask,
   KnownTaskType,
   RecaptchaV2STask,
@@ -53,12 +56,15 @@ export type {
   TaskFamily,
   TaskParams,
   TaskType,
+  TurnstileTask,
+  TurnstileTaskType,
 } from './tasks.js';
 export {
   buildTask,
   CATALOG_TASK_TYPES,
   canonicalTaskType,
   funcaptchaTask,
+  hcaptchaTask,
   isKnownTaskType,
   KNOWN_TASK_TYPES,
   priceOf,
@@ -73,6 +79,7 @@ export {
   TASK_PRICES,
   takesS,
   taskFamilyOf,
+  turnstileTask,
   validateTask,
 } from './tasks.js';
 export { VERSION } from './version.js';

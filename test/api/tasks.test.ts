@@ -4,6 +4,7 @@ import { priceOf as serverPriceOf } from '../../fixtures/ezcaptcha-server/index.
 import {
   buildTask,
   funcaptchaTask,
+  hcaptchaTask,
   InvalidTaskError,
   isKnownTaskType,
   KNOWN_TASK_TYPES,
@@ -17,9 +18,13 @@ import {
   recaptchaV3S9Task,
   recaptchaV3Task,
   TASK_PRICES,
+  turnstileTask,
   validateTask,
 } from '../../src/index.js';
 import { ARKOSE_KEY, PAGE, SITEKEY } from './support.js';
+
+const HCAPTCHA_KEY = '10000000-ffff-ffff-ffff-000000000001';
+const TURNSTILE_KEY = '0x4AAAAAAADnPIDROrmt1Wwj';
 
 function taskError(fn: () => unknown): InvalidTaskError {
   try {
@@ -84,12 +89,59 @@ describe('builders emit the documented spelling and fields, with type last', () 
         type: 'FuncaptchaTaskProxyless',
       },
     ],
+    [
+      'HcaptchaTaskProxyless',
+      () =>
+        hcaptchaTask({
+          websiteURL: PAGE,
+          websiteKey: HCAPTCHA_KEY,
+          isInvisible: true,
+          enterprisePayload: { rqdata: 'rq' },
+        }),
+      {
+        websiteURL: PAGE,
+        websiteKey: HCAPTCHA_KEY,
+        isInvisible: true,
+        enterprisePayload: { rqdata: 'rq' },
+        type: 'HcaptchaTaskProxyless',
+      },
+    ],
+    [
+      'CloudFlareTurnstileTask',
+      () =>
+        turnstileTask({
+          websiteURL: PAGE,
+          websiteKey: TURNSTILE_KEY,
+          rqData: { metadataAction: 'login', metadataCdata: 'c1' },
+        }),
+      {
+        websiteURL: PAGE,
+        websiteKey: TURNSTILE_KEY,
+        rqData: { metadataAction: 'login', metadataCdata: 'c1' },
+        type: 'CloudFlareTurnstileTask',
+      },
+    ],
   ];
   it.each(cases)('%s', (type, build, expected) => {
     const task = build();
     expect(task).toEqual(expected);
     expect(Object.keys(task)).toEqual(Object.keys(expected));
     expect(task.type).toBe(type);
+  });
+
+  it('rejects hCaptcha and Turnstile tasks with a wrong key shape or an undocumented field', () => {
+    expect(taskError(() => hcaptchaTask({ websiteURL: PAGE, websiteKey: SITEKEY })).field).toBe('websiteKey');
+    expect(taskError(() => turnstileTask({ websiteURL: PAGE, websiteKey: HCAPTCHA_KEY })).message).toMatch(
+      /Turnstile sitekey such as 0x4/,
+    );
+    const extra = taskError(() =>
+      turnstileTask({ websiteURL: PAGE, websiteKey: TURNSTILE_KEY, rqData: { chlPageData: 'x' } as never }),
+    );
+    expect(extra.field).toBe('rqData.chlPageData');
+    expect(
+      taskError(() => hcaptchaTask({ websiteURL: PAGE, websiteKey: HCAPTCHA_KEY, enterprisePayload: 'rq' as never }))
+        .field,
+    ).toBe('enterprisePayload');
   });
 
   it('covers every known type once', () => {
@@ -243,7 +295,12 @@ describe('types and prices', () => {
       ReCaptchaV3EnterpriseTaskProxyless: 18,
       FuncaptchaTaskProxyless: 18,
     });
-    for (const type of KNOWN_TASK_TYPES) expect(serverPriceOf(type)).toBe(TASK_PRICES[type]);
+    // hCaptcha's and Turnstile's prices are not published: none here (the local server bills a price of its own).
+    for (const type of KNOWN_TASK_TYPES) {
+      if (type === 'HcaptchaTaskProxyless' || type === 'CloudFlareTurnstileTask')
+        expect(TASK_PRICES[type]).toBeUndefined();
+      else expect(serverPriceOf(type)).toBe(TASK_PRICES[type]);
+    }
     expect(Object.isFrozen(TASK_PRICES)).toBe(true);
   });
 
