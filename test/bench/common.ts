@@ -280,6 +280,20 @@ export async function openComposedPage(page: Page, site: FixtureSite, frames: { 
   await waitForAnchors(page, frames.length);
 }
 
+/** A widget's own frame: reCAPTCHA's anchor, hCaptcha's checkbox frame, Turnstile's widget frame. */
+const WIDGET_FRAME =
+  /\/recaptcha\/(api2|enterprise)\/anchor|hcaptcha\.com\/.*hcaptcha\.html#frame=checkbox|challenges\.cloudflare\.com\/cdn-cgi\/challenge-platform\/.*\/turnstile\//;
+
+/** Resolves once `count` widget frames (any vendor's, see WIDGET_FRAME) are attached: the widgets are rendered. */
+export async function waitForWidgetFrames(page: Page, count: number, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  const frames = () => page.frames().filter((f) => WIDGET_FRAME.test(f.url())).length;
+  while (frames() < count) {
+    if (Date.now() > deadline) throw new Error(`Only ${frames()} of ${count} widget frames appeared in ${timeout} ms.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Resolves once `count` reCAPTCHA anchor frames are attached and loaded (the widgets are rendered). */
 export async function waitForAnchors(page: Page, count: number, timeout = 30_000): Promise<void> {
   const deadline = Date.now() + timeout;
