@@ -183,4 +183,19 @@ export interface HookSnapshot {
   }>;
   /** Tokens queued by the solver for later execute() calls and not used yet. */
   tokens: number;
+  /** hCaptcha's `render`, `execute` and `setData` calls (params with functions described), in call order. */
+  hcaptcha: WidgetCallSnapshot[];
+  /** Turnstile's `render` and `execute` calls. */
+  turnstile: WidgetCallSnapshot[];
+}
+
+/** One recorded call to hCaptcha's or Turnstile's API, as the snapshot shows it. */
+export interface WidgetCallSnapshot {
+  method: string;
+  /** The first argument when it was a string (a widget id or selector). */
+  target?: string;
+  /** The widget id the call returned (render). */
+  widgetId?: string;
+  params: Record<string, unknown>;
+  at: number;
 }

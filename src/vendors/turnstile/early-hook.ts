@@ -43,6 +43,7 @@ export function snapshotTurnstile(store: TurnstileHookRecords, budget: { left: n
   return {
     turnstile: describeAll(store.turnstile, (r) => ({
       method: r.method,
+      target: r.target,
       widgetId: r.widgetId,
       params: plain(r.params, 2, budget),
       at: r.at,
