@@ -32,12 +32,18 @@ function targets(results: Record<string, unknown>): { target: string; value: str
     const vendor = det.rows.filter((r) => isVendorPage(r.page));
     const hcaptcha = vendor.filter((r) => r.page.startsWith('hcaptcha'));
     if (vendor.length > 0 && hcaptcha.length > 0) {
+      // hCaptcha pages: ours against the incumbent on the same page; Turnstile pages (it finds nothing there): ours
+      // against its median on the hCaptcha pages.
       const theirsHc = median(hcaptcha.map((r) => r.theirsMedianMs));
-      const oursWorst = vendor.reduce((a, b) => (b.oursMedianMs > a.oursMedianMs ? b : a));
+      const ratios = vendor.map((r) => ({
+        page: r.page,
+        ratio: round(r.oursMedianMs / (r.page.startsWith('hcaptcha') ? r.theirsMedianMs : theirsHc), 3),
+      }));
+      const worstVendor = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
       rows.push({
         target: "detection on hCaptcha and Turnstile pages <= 0.25 x the incumbent's on hCaptcha pages",
-        value: `ours worst ${oursWorst.oursMedianMs} ms (${oursWorst.page}) vs theirs median ${round(theirsHc)} ms on hCaptcha pages: ${round(oursWorst.oursMedianMs / theirsHc, 3)}`,
-        met: oursWorst.oursMedianMs <= 0.25 * theirsHc ? 'yes' : 'no',
+        value: `worst ${worstVendor.ratio} (${worstVendor.page}); incumbent's median on hCaptcha pages ${round(theirsHc)} ms`,
+        met: ratios.every((r) => r.ratio <= 0.25) ? 'yes' : 'no',
       });
       const turnstile = vendor.filter((r) => r.page.includes('turnstile'));
       rows.push({
