@@ -7,7 +7,7 @@
  * page's builtins again).
  */
 
-import { HOOK_KEY } from '../../model/inpage.js';
+import { cap, HOOK_KEY } from '../../model/inpage.js';
 
 export type Fn = (...args: unknown[]) => unknown;
 export type AnyObject = Record<PropertyKey, unknown>;
@@ -201,4 +201,12 @@ export function list(target: unknown, key: string, max = 200): unknown[] {
   const out: unknown[] = [];
   for (let i = Math.max(0, value.length - max); i < value.length; i++) out[out.length] = own(value, i);
   return out;
+}
+
+/** A callback's name: a global's name as given, a named function's name, else "anonymous function". */
+export function callbackName(value: unknown): string | undefined {
+  if (typeof value === 'string') return cap(value, 200) || undefined;
+  if (typeof value !== 'function') return undefined;
+  const name = cap(own(value, 'name'), 200) ?? '';
+  return name === '' || name === 'callback' || name.startsWith('bound ') ? 'anonymous function' : name;
 }

@@ -3,6 +3,8 @@
  * render / execute / setData records. Types and plain functions only, so every bundle can import it.
  */
 
+import { keyedWidget } from '../widget-evidence.js';
+
 export interface HcaptchaLoader {
   src: string;
   host: string;
@@ -49,28 +51,11 @@ export function emptyHcaptcha(): HcaptchaEvidence {
   return { loaders: [], widgets: [], inline: [] };
 }
 
-/**
- * The widget with this id (else, for a widget not rendered yet, this sitekey and no id), appended when new, with
- * `source` added to its sources.
- */
+/** The widget with this id, else this sitekey (see `keyedWidget`), appended when new. */
 export function hcaptchaWidget(
   widgets: HcaptchaWidgetEvidence[],
   key: { widgetId?: string; sitekey?: string },
   source: string,
 ): HcaptchaWidgetEvidence {
-  let w = key.widgetId
-    ? widgets.find((x) => x.widgetId === key.widgetId)
-    : widgets.find((x) => x.widgetId === undefined && x.sitekey === key.sitekey);
-  if (!w && key.widgetId && key.sitekey) {
-    w = widgets.find((x) => x.widgetId === undefined && x.sitekey === key.sitekey);
-    if (w) w.widgetId = key.widgetId;
-  }
-  if (!w) {
-    w = { sources: [] };
-    if (key.widgetId) w.widgetId = key.widgetId;
-    widgets.push(w);
-  }
-  if (key.sitekey && !w.sitekey) w.sitekey = key.sitekey;
-  if (!w.sources.includes(source)) w.sources.push(source);
-  return w;
+  return keyedWidget(widgets, key, source);
 }

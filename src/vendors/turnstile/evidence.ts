@@ -4,6 +4,8 @@
  * only, so every bundle can import it.
  */
 
+import { keyedWidget } from '../widget-evidence.js';
+
 export interface TurnstileLoader {
   src: string;
   /** `render=explicit`: widgets only through `turnstile.render()`. */
@@ -67,31 +69,13 @@ export function bareWidgetId(id: string | undefined): string | undefined {
   return /^[a-z0-9]{3,12}$/.test(bare) ? bare : undefined;
 }
 
-/**
- * The widget with this id (else, for a widget not rendered yet, this sitekey and no id), appended when new, with
- * `source` added to its sources.
- */
+/** The widget with this id, else this sitekey (see `keyedWidget`), appended when new. */
 export function turnstileWidget(
   widgets: TurnstileWidgetEvidence[],
   key: { widgetId?: string; sitekey?: string },
   source: string,
 ): TurnstileWidgetEvidence {
-  let w = key.widgetId
-    ? widgets.find((x) => x.widgetId === key.widgetId)
-    : widgets.find((x) => x.widgetId === undefined && x.sitekey === key.sitekey);
-  if (!w && key.widgetId && key.sitekey) {
-    // A container seen before its widget id was known.
-    w = widgets.find((x) => x.widgetId === undefined && x.sitekey === key.sitekey);
-    if (w) w.widgetId = key.widgetId;
-  }
-  if (!w) {
-    w = { sources: [] };
-    if (key.widgetId) w.widgetId = key.widgetId;
-    widgets.push(w);
-  }
-  if (key.sitekey && !w.sitekey) w.sitekey = key.sitekey;
-  if (!w.sources.includes(source)) w.sources.push(source);
-  return w;
+  return keyedWidget(widgets, key, source);
 }
 
 /** Copy the fields `from` has and `into` lacks. */
