@@ -75,7 +75,7 @@ function runWorker(config: FleetWorkerConfig, log: (m: string) => void): Promise
   });
 }
 
-async function crawl(
+export async function crawl(
   ctx: BenchContext,
   scenario: string,
   contender: FleetRow['contender'],
@@ -187,6 +187,15 @@ export async function runFleet(ctx: BenchContext): Promise<FleetBench> {
       maxTokenAgeMs: Math.round(100_000 * scale),
     };
     rows.push(await crawl(ctx, 'short crawl', 'one process', { ...short, expectPages: false, prefix: 'unused' }));
+    // The same 14 pages at the crawl section's pace (its dwell): the waste left at the end is what is in flight then.
+    rows.push(
+      await crawl(ctx, 'short crawl, crawl dwell', 'one process', {
+        ...short,
+        dwellMs: p.dwellMs,
+        expectPages: false,
+        prefix: 'unused',
+      }),
+    );
     rows.push(
       await crawl(ctx, 'short crawl', 'one process + expectPages', { ...short, expectPages: true, prefix: 'unused' }),
     );
