@@ -139,9 +139,11 @@ describe.each([
 describe('redis store', () => {
   it('hands the flights of a member without heartbeat to a live one, once', async () => {
     const prefix = `t${++prefixes}`;
-    const a = await redisStore({ url: redis.url, prefix, heartbeatMs: 300 });
-    const b = await redisStore({ url: redis.url, prefix, heartbeatMs: 300 });
-    const c = await redisStore({ url: redis.url, prefix, heartbeatMs: 300 });
+    // A heartbeat far longer than an event-loop stall of a loaded CI machine (a 300 ms one expired between two
+    // lines of this test there): close() removes a's heartbeat at once, which is what this test is about.
+    const a = await redisStore({ url: redis.url, prefix, heartbeatMs: 10_000 });
+    const b = await redisStore({ url: redis.url, prefix, heartbeatMs: 10_000 });
+    const c = await redisStore({ url: redis.url, prefix, heartbeatMs: 10_000 });
     opened.push(b, c);
     expect(await a.plan({ key: 'ko', target: 2, maxPoolSize: 5, maxTokenAge: 100_000, now: Date.now() })).toBe(2);
     await a.planned('ko', { taskId: 'orphan-1', createdAt: 1 });
