@@ -2,6 +2,7 @@
 import createDebug from 'debug';
 import { TASK_PRICES } from '../api/index.js';
 import type { FleetStore } from '../fleet/types.js';
+import { vendors } from '../vendors/registry.js';
 import type { SolverEvent, WasteReason } from './events.js';
 import type { SolverStats, TokenSource } from './types.js';
 
@@ -15,7 +16,7 @@ export function priceOf(type: string, prices?: PriceTable): number | undefined {
 
 /** Why a budget refuses a task type whose price is unknown, and the fix. */
 export function unknownPriceMessage(budget: string, type: string): string {
-  const vendor = /hcaptcha/i.test(type) ? 'hcaptcha' : /turnstile/i.test(type) ? 'turnstile' : undefined;
+  const vendor = vendors.find((v) => (v.taskTypes as readonly string[]).includes(type))?.key;
   return (
     `${budget} is set but the price of ${type} is unknown (EzCaptcha publishes none): set prices: { ${type}: <points> }` +
     (vendor ? ` or turn the vendor off (vendors: { ${vendor}: false }).` : '.')

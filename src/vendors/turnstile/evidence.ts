@@ -15,7 +15,8 @@ export interface TurnstileLoader {
   compat: boolean;
 }
 
-export interface TurnstileWidgetEvidence {
+/** A widget's configuration, as a render call, its container or its frame shows it. */
+export interface TurnstileParams {
   /** The 5-character id (`cf-chl-widget-<id>`), when the widget is rendered. */
   widgetId?: string;
   sitekey?: string;
@@ -27,6 +28,9 @@ export interface TurnstileWidgetEvidence {
   responseField?: string;
   size?: string;
   execution?: string;
+}
+
+export interface TurnstileWidgetEvidence extends TurnstileParams {
   /** Rendered with `chlPageData` (Cloudflare's challenge page renders its widget so). */
   challengePage?: boolean;
   /** Where the widget was seen: container, input, frame, hook. */
@@ -46,15 +50,7 @@ export interface TurnstileEvidence {
 }
 
 /** One `turnstile.render()` the early hook recorded, as the main-world scan reports it. */
-export interface TurnstileMain {
-  widgetId?: string;
-  sitekey?: string;
-  action?: string;
-  cData?: string;
-  callback?: string;
-  responseField?: string;
-  size?: string;
-  execution?: string;
+export interface TurnstileMain extends TurnstileParams {
   chlPageData?: boolean;
 }
 
