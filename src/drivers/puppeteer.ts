@@ -42,9 +42,11 @@ export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
 /**
  * How main-world evaluations reach the page: 'driver' when `frame.evaluate` runs there (puppeteer-core, rebrowser's
  * default mode), 'document' when it runs in an isolated world (rebrowser `alwaysIsolated`) and the main world is
- * reached through the frame's document node instead.
+ * reached through the frame's document node instead, 'realms' when the frame's CDP session does not answer at all
+ * (Firefox over WebDriver BiDi): both worlds are Puppeteer's own realms, the main one (`mainRealm()`) and its
+ * isolated one (`isolatedRealm()`, a BiDi sandbox), and nothing goes through CDP.
  */
-type MainWorldRoute = 'driver' | 'document';
+export type MainWorldRoute = 'driver' | 'document' | 'realms';
 
 export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, PuppeteerPageLike, PuppeteerDriverFrame> {
   readonly kind = 'puppeteer' as const;
@@ -77,6 +79,28 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
 async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
   const client = frame.client;
   if (!client || !frame.evaluateHandle) return 'driver';
+  try {
+    return await probeCdpRoute(frame, client);
+  } catch (error) {
+    // A session that refuses a plain evaluate is no CDP session (Puppeteer's BiDi frames have a stand-in that
+    // rejects every command): reach both worlds through the driver's realms. Any other failure is the probe's own.
+    if (await answersCdp(client)) throw error;
+    return 'realms';
+  }
+}
+
+/** Whether the session answers a CDP command (a bare evaluate in the main world; no domain is enabled). */
+async function answersCdp(client: CdpSessionLike): Promise<boolean> {
+  try {
+    await evaluateIn(client, '0');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function probeCdpRoute(frame: PuppeteerFrameLike, client: CdpSessionLike): Promise<MainWorldRoute> {
+  if (!frame.evaluateHandle) return 'driver';
   const contextId = realmContextId(frame.mainRealm?.());
   if (contextId !== undefined) {
     try {
@@ -124,6 +148,7 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
   }
 
   async evaluateMain<T>(expression: string): Promise<T> {
+    if ((await this.page.mainWorldRoute()) === 'realms') return (await this.#mainRealmEvaluate(expression)) as T;
     const session = misattachedSession(this.raw, this.page.raw);
     // Without a context id, Runtime.evaluate runs in the main world of that OOPIF target's own frame.
     if (session) return evaluateIn<T>(session, expression);
@@ -136,7 +161,18 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     return this.#evaluateThroughDocument<T>(expression);
   }
 
+  /** Route 'realms': the frame's main realm, through the driver alone. */
+  #mainRealmEvaluate(expression: string): Promise<unknown> {
+    const realm = this.raw.mainRealm?.();
+    return realm ? realm.evaluate(expression) : this.raw.evaluate(expression);
+  }
+
   protected async isolatedEvaluator(): Promise<Evaluator | undefined> {
+    if ((await this.page.mainWorldRoute()) === 'realms') {
+      // Firefox: Puppeteer's isolated realm is a WebDriver BiDi sandbox of the frame (same DOM, none of its scripts).
+      const realm = this.raw.isolatedRealm?.();
+      return realm ? (expression) => realm.evaluate(expression) : undefined;
+    }
     // Where the driver's own worlds work (puppeteer-core, rebrowser's default mode), its utility world is already
     // there; our own world is for rebrowser `alwaysIsolated`, whose realms wait forever in in-process child frames.
     const realm = this.raw.isolatedRealm?.();
