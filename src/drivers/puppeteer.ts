@@ -62,6 +62,11 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
     await this.raw.evaluateOnNewDocument(source);
   }
 
+  /** On the 'realms' route (WebDriver BiDi) Puppeteer's responses may have no body to give: the page copies them. */
+  async bodiesFromPage(): Promise<boolean> {
+    return (await this.mainWorldRoute()) === 'realms';
+  }
+
   /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
   mainWorldRoute(): Promise<MainWorldRoute> {
     if (!this.#route) {
