@@ -17,6 +17,7 @@ import {
   addEventListener,
   apply,
   arraySplice,
+  baseURIGetter,
   defineProperty,
   doc,
   G,
@@ -27,6 +28,7 @@ import {
   read,
   StringCtor,
   stringSlice,
+  URLCtor,
   WeakMapCtor,
   weakMapGet,
   weakMapSet,
@@ -47,11 +49,13 @@ const TEXT_TYPE = /json|text\/|xml|javascript/i;
 const SKIP_TYPE = /javascript|ecmascript|text\/css/i;
 
 const regexpTest = RegExp.prototype.test;
+/** The absolute URL of a fetch/XHR argument (a string, URL or Request), resolved against the document's base. */
 const urlOf = (value: unknown): string => {
   try {
-    if (typeof value === 'string') return value;
-    const url = read(value, 'url');
-    return typeof url === 'string' ? url : StringCtor(value);
+    const url = typeof value === 'string' ? value : read(value, 'url');
+    const raw = typeof url === 'string' ? url : StringCtor(value);
+    const base = doc && baseURIGetter ? (apply(baseURIGetter, doc, []) as string) : undefined;
+    return new URLCtor(raw, base).href;
   } catch {
     return '';
   }
