@@ -114,10 +114,21 @@ export async function firefoxOrSkipReason(): Promise<{ executablePath: string } 
  */
 export async function launchFirefox(options: { sitePort?: number } = {}): Promise<PuppeteerBrowser> {
   const puppeteer = (await import('puppeteer-core')).default;
+  return launchFirefoxWith((launchOptions) => puppeteer.launch(launchOptions), options);
+}
+
+/**
+ * Launch Firefox through any puppeteer-core `launch` (puppeteer-extra's included) with the fixture proxy when
+ * `sitePort` is given; the proxy closes with the browser.
+ */
+export async function launchFirefoxWith<B extends { once(event: 'disconnected', listener: () => void): unknown }>(
+  launch: (options: Record<string, unknown> & { browser: 'firefox' }) => Promise<B>,
+  options: { sitePort?: number } = {},
+): Promise<B> {
   const { executablePath } = await findFirefox();
   const proxy = options.sitePort === undefined ? undefined : await startFixtureProxy(options.sitePort);
   try {
-    const browser = await puppeteer.launch({
+    const browser = await launch({
       browser: 'firefox',
       executablePath,
       headless: true,
