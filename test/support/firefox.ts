@@ -88,6 +88,8 @@ export async function startFixtureProxy(sitePort: number): Promise<FixtureProxy>
       'network.dns.disablePrefetch': true,
       'network.http.http3.enable': false,
       'network.http.speculative-parallel-limit': 0,
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
