@@ -149,7 +149,10 @@ export class FirefoxNotFoundError extends EzCaptchaError<'FIREFOX_NOT_FOUND'> {
 }
 
 /** Locate a Firefox binary (for Puppeteer over WebDriver BiDi): FIREFOX_PATH, then the system's. Never downloads. */
-export async function findFirefox(env: NodeJS.ProcessEnv = process.env): Promise<FirefoxLocation> {
+export async function findFirefox(
+  env: NodeJS.ProcessEnv = process.env,
+  systemPaths: readonly string[] = SYSTEM_FIREFOX_PATHS,
+): Promise<FirefoxLocation> {
   const tried: string[] = [];
   const value = env.FIREFOX_PATH;
   if (value) {
@@ -157,7 +160,7 @@ export async function findFirefox(env: NodeJS.ProcessEnv = process.env): Promise
     if (await isExecutable(value)) return foundFirefox({ executablePath: value, source: 'FIREFOX_PATH' });
     log('FIREFOX_PATH=%s is not an executable file, skipping', value);
   }
-  for (const path of SYSTEM_FIREFOX_PATHS) {
+  for (const path of systemPaths) {
     tried.push(path);
     if (await isExecutable(path)) return foundFirefox({ executablePath: path, source: 'system' });
   }
