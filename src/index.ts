@@ -18,7 +18,11 @@ export {
   ChromiumNotFoundError,
   type ChromiumSource,
   chromiumArgs,
+  type FirefoxLocation,
+  FirefoxNotFoundError,
+  type FirefoxSource,
   findChromium,
+  findFirefox,
 } from './browser/find.js';
 export {
   chooseTaskType,

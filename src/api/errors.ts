@@ -34,13 +34,14 @@ export type CaptchaErrorCode = (typeof CAPTCHA_ERROR_CODES)[number];
 
 /**
  * Codes of the solver and its integrations: `CLOSED` (a closed solver was used), `CAPTCHA_NOT_SOLVED` (the Crawlee
- * hook), `CHROMIUM_NOT_FOUND` (the browser finder), and `ERROR` for a failure of the page or driver that no other code
+ * hook), `CHROMIUM_NOT_FOUND` and `FIREFOX_NOT_FOUND` (the browser finder), and `ERROR` for a failure of the page or driver that no other code
  * names.
  */
 export const SOLVER_ERROR_CODES = [
   'CLOSED',
   'CAPTCHA_NOT_SOLVED',
   'CHROMIUM_NOT_FOUND',
+  'FIREFOX_NOT_FOUND',
   'UNSUPPORTED_PAGE',
   'UNSUPPORTED_TARGET',
   'ERROR',

@@ -36,6 +36,8 @@ export class AttachPageClosedError extends EzCaptchaError<'PAGE_CLOSED'> {
 
 /** The init script: installs the in-page hook once per document (a second run changes nothing). */
 export const HOOK_INIT_SCRIPT = inpageCall(hookSource, 'install');
+/** The init script where the driver gives no bodies (WebDriver BiDi): the hook also copies fetch/XHR bodies. */
+export const HOOK_NETWORK_INIT_SCRIPT = inpageCall(hookSource, 'install', { network: true });
 
 /**
  * Reads the records through the store's own `snapshot()` (built with install-time built-ins), without evaluating
@@ -74,13 +76,13 @@ function watcherOfAny(page: unknown): NetworkWatcher | undefined {
 }
 
 /** Install in documents that were already loaded: init scripts only run on the next navigation. */
-async function installInLoadedFrames(page: DriverPage): Promise<void> {
+async function installInLoadedFrames(page: DriverPage, script: string): Promise<void> {
   await Promise.all(
     page.frames().map(async (frame) => {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          frame.evaluateMain<unknown>(`void ${HOOK_INIT_SCRIPT}`),
+          frame.evaluateMain<unknown>(`void ${script}`),
           new Promise((resolve) => {
             timer = setTimeout(resolve, LATE_INSTALL_TIMEOUT);
           }),
@@ -107,13 +109,16 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
   if (!attachment.ready) {
     const current = attachment;
     attachment.ready = (async () => {
+      const bodiesFromPage = (await page.bodiesFromPage?.().catch(() => false)) === true;
+      const script = bodiesFromPage ? HOOK_NETWORK_INIT_SCRIPT : HOOK_INIT_SCRIPT;
+      if (bodiesFromPage) current.watcher.readFromPage();
       // Registered once per page: a Playwright context script already covers pages of an attached context.
       if (!initScriptCovered) {
-        await page.addInitScript(HOOK_INIT_SCRIPT).catch((error: unknown) => {
+        await page.addInitScript(script).catch((error: unknown) => {
           throw page.isClosed() ? new AttachPageClosedError(error) : error;
         });
       }
-      await installInLoadedFrames(page);
+      await installInLoadedFrames(page, script);
       log('attached to page %s', page.url());
     })();
     // A failed attach (closed page) may be retried.

@@ -7,9 +7,23 @@
 import createDebug from 'debug';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
 import { MAX_BODY_CHARS, type NetworkFinding, type NetworkValue } from '../model/captcha.js';
+import { HOOK_KEY } from '../model/inpage.js';
 import { NETWORK_READERS } from '../vendors/registry.js';
 
 const log = createDebug('ezcaptcha:hook:network');
+
+/** One copy the early hook made in the page (src/inpage/lib/early-hook/network.ts). */
+interface PageRecord {
+  kind: 'body' | 'post' | 'document';
+  url: string;
+  text: string;
+  at: number;
+}
+
+/** Takes (and empties) the early hook's body copies in one frame; null where the hook has none. */
+const TAKE_EXPRESSION =
+  `(() => { try { const s = globalThis[Symbol.for(${JSON.stringify(HOOK_KEY.description)})]; ` +
+  "return s && typeof s.takeNetwork === 'function' ? s.takeNetwork() : null; } catch (e) { return null; } })()";
 
 /** Findings kept per page (oldest dropped first). */
 export const MAX_FINDINGS = 100;
@@ -42,6 +56,8 @@ export class NetworkWatcher {
   readonly #stopRequests: () => void;
   readonly #stopClose: () => void;
   #closed = false;
+  /** The early hook copies bodies in the page (drivers without bodies): settle() takes them from every frame. */
+  #fromPage = false;
 
   constructor(page: DriverPage) {
     this.#page = page;
@@ -94,9 +110,15 @@ export class NetworkWatcher {
     return hosts;
   }
 
+  /** Bodies come from the early hook's copies in the page (attach() on a driver that gives none). */
+  readFromPage(): void {
+    this.#fromPage = true;
+  }
+
   /** Wait until the bodies already being read have been scanned (bounded by `timeout` ms). */
   async settle(timeout: number): Promise<void> {
     const deadline = Date.now() + timeout;
+    if (this.#fromPage && !this.#closed) await this.#takeFromPage(timeout);
     while (this.#pending.size > 0 && !this.#closed) {
       const left = deadline - Date.now();
       if (left <= 0) return;
@@ -148,6 +170,55 @@ export class NetworkWatcher {
       });
     const tracked = reading.finally(() => this.#pending.delete(tracked));
     this.#pending.add(tracked);
+  }
+
+  /** Take the early hook's body copies from every frame (each copy is taken once) and read them like the driver's. */
+  async #takeFromPage(timeout: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const frames = this.#page.frames();
+    const reads = Promise.all(
+      frames.map(async (frame) => {
+        let json: unknown;
+        try {
+          json = await frame.evaluateMain<unknown>(TAKE_EXPRESSION);
+        } catch (error) {
+          log('page copies not readable in %s: %s', frame.url(), (error as Error).message);
+          return;
+        }
+        if (typeof json !== 'string' || this.#closed) return;
+        let records: PageRecord[];
+        try {
+          records = JSON.parse(json) as PageRecord[];
+        } catch {
+          return;
+        }
+        const frameURL = withoutHash(frame.url());
+        const parentURL = withoutHash(frame.parentFrame()?.url());
+        for (const record of Array.isArray(records) ? records : []) this.#fromPageRecord(record, frameURL, parentURL);
+      }),
+    );
+    await Promise.race([
+      reads,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeout);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  #fromPageRecord(record: PageRecord, frameURL: string | undefined, parentURL: string | undefined): void {
+    if (!record || typeof record.url !== 'string' || typeof record.text !== 'string') return;
+    const at = typeof record.at === 'number' ? record.at : Date.now();
+    if (record.kind === 'post') {
+      const values = present(NETWORK_READERS.map((reader) => reader.fromPost(record.url, record.text)));
+      if (values.length > 0) this.#add(values, { url: record.url, frameURL: parentURL ?? frameURL, at });
+      return;
+    }
+    if (record.text.length > MAX_BODY_CHARS) return;
+    const html = record.kind === 'document' || /^\s*</.test(record.text);
+    const values = NETWORK_READERS.flatMap((reader) => reader.fromBody(record.text, html));
+    const where = record.kind === 'document' ? withoutHash(record.url) : frameURL;
+    if (values.length > 0) this.#add(values, { url: record.url, frameURL: where, at });
   }
 
   #add(

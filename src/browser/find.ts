@@ -1,6 +1,7 @@
 /**
  * Finds a Chromium to drive without downloading one: CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, a system Chromium,
  * then the binary shipped inside the npm package `@sparticuz/chromium` (unpacked from the package, not downloaded).
+ * And a Firefox for Puppeteer over WebDriver BiDi: FIREFOX_PATH, then Debian's firefox-esr / firefox.
  */
 import { access, constants, mkdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,55 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
 
 function found(location: ChromiumLocation): ChromiumLocation {
   log('using Chromium from %s: %s', location.source, location.executablePath);
+  return location;
+}
+
+export type FirefoxSource = 'FIREFOX_PATH' | 'system';
+
+export interface FirefoxLocation {
+  executablePath: string;
+  source: FirefoxSource;
+}
+
+/** System locations of Firefox, in the order they are tried (Debian's ESR first). */
+export const SYSTEM_FIREFOX_PATHS: readonly string[] = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+
+/** Thrown when no Firefox can be found; the message lists what was tried and how to fix it. */
+export class FirefoxNotFoundError extends EzCaptchaError<'FIREFOX_NOT_FOUND'> {
+  static override readonly brand: string = 'FirefoxNotFoundError';
+  readonly tried: readonly string[];
+
+  constructor(tried: readonly string[]) {
+    super(
+      `No Firefox found (tried ${tried.join(', ')}). Set FIREFOX_PATH to a Firefox binary, or install one ` +
+        '(apt-get install firefox-esr). Nothing is downloaded.',
+      { code: 'FIREFOX_NOT_FOUND' },
+    );
+    this.tried = tried;
+  }
+}
+
+/** Locate a Firefox binary (for Puppeteer over WebDriver BiDi): FIREFOX_PATH, then the system's. Never downloads. */
+export async function findFirefox(
+  env: NodeJS.ProcessEnv = process.env,
+  systemPaths: readonly string[] = SYSTEM_FIREFOX_PATHS,
+): Promise<FirefoxLocation> {
+  const tried: string[] = [];
+  const value = env.FIREFOX_PATH;
+  if (value) {
+    tried.push(`FIREFOX_PATH=${value}`);
+    if (await isExecutable(value)) return foundFirefox({ executablePath: value, source: 'FIREFOX_PATH' });
+    log('FIREFOX_PATH=%s is not an executable file, skipping', value);
+  }
+  for (const path of systemPaths) {
+    tried.push(path);
+    if (await isExecutable(path)) return foundFirefox({ executablePath: path, source: 'system' });
+  }
+  throw new FirefoxNotFoundError(tried);
+}
+
+function foundFirefox(location: FirefoxLocation): FirefoxLocation {
+  log('using Firefox from %s: %s', location.source, location.executablePath);
   return location;
 }
 

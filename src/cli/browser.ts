@@ -3,13 +3,15 @@
  * are optional peers, so they are imported on demand with a message that names the package to install.
  */
 import createDebug from 'debug';
-import { chromiumArgs, findChromium } from '../browser/find.js';
+import { chromiumArgs, findChromium, findFirefox } from '../browser/find.js';
 import { CliError } from './errors.js';
 
 const log = createDebug('ezcaptcha:cli');
 
 export type DriverName = 'playwright' | 'puppeteer';
 export const DRIVER_NAMES: readonly DriverName[] = ['playwright', 'puppeteer'];
+export type BrowserName = 'chromium' | 'firefox';
+export const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
 
 /** The part of a Playwright or Puppeteer page the CLI uses; both libraries have these with the same meaning. */
 export interface CliPage {
@@ -28,9 +30,15 @@ export interface BrowserSession {
 
 export interface OpenOptions {
   driver: DriverName;
+  /** Chromium (default) or Firefox; Firefox is driven by puppeteer-core over WebDriver BiDi only. */
+  browser?: BrowserName;
   headless: boolean;
-  /** Extra Chromium flags (e.g. the fixture site's --host-resolver-rules). */
+  /** Extra browser command-line flags (e.g. the fixture site's --host-resolver-rules for Chromium). */
   browserArgs: readonly string[];
+  /** Firefox only: preferences for the profile Puppeteer creates (e.g. network.proxy.*). */
+  firefoxPrefs?: Record<string, string | number | boolean>;
+  /** Firefox only: accept invalid and self-signed certificates (the WebDriver acceptInsecureCerts capability). */
+  acceptInsecureCerts?: boolean;
 }
 
 interface Closable {
@@ -55,8 +63,30 @@ async function importDriver(name: DriverName): Promise<unknown> {
   }
 }
 
-/** Launch Chromium and open one page. The caller must close the session. */
+/** Launch Firefox with puppeteer-core (WebDriver BiDi); Playwright's Firefox is its own patched build. */
+async function launchFirefox(options: OpenOptions): Promise<Closable> {
+  if (options.driver !== 'puppeteer') {
+    throw new CliError(
+      'INVALID_ARGUMENTS',
+      '--browser firefox runs with --driver puppeteer (WebDriver BiDi): Playwright drives only its own patched Firefox build, which this tool does not install.',
+    );
+  }
+  const { executablePath, source } = await findFirefox();
+  log('launching %s (%s) with puppeteer over WebDriver BiDi', executablePath, source);
+  const mod = (await importDriver('puppeteer')) as { default: { launch(o: object): Promise<Closable> } };
+  return mod.default.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: options.headless,
+    args: [...options.browserArgs],
+    extraPrefsFirefox: { ...options.firefoxPrefs },
+    acceptInsecureCerts: options.acceptInsecureCerts === true,
+  });
+}
+
+/** Launch the browser and open one page. The caller must close the session. */
 export async function openBrowser(options: OpenOptions): Promise<BrowserSession> {
+  if (options.browser === 'firefox') return openPage(options, await launchFirefox(options));
   const { executablePath, source } = await findChromium();
   const args = chromiumArgs(options.browserArgs);
   log('launching %s (%s) with %s', executablePath, source, options.driver);
@@ -70,6 +100,10 @@ export async function openBrowser(options: OpenOptions): Promise<BrowserSession>
     const mod = (await importDriver('puppeteer')) as { default: { launch(o: object): Promise<Closable> } };
     browser = await mod.default.launch({ executablePath, args, headless: options.headless });
   }
+  return openPage(options, browser);
+}
+
+async function openPage(options: OpenOptions, browser: Closable): Promise<BrowserSession> {
   try {
     const page = (await browser.newPage()) as CliPage;
     return {

@@ -12,7 +12,7 @@ import { attach } from '../attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../detect/index.js';
 import { type CaptchaSolveResult, CaptchaSolver, type SolveResult, type SolverEvent } from '../solve/index.js';
 import { summarizeResult } from '../solve/summary.js';
-import { type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
+import { type BrowserName, type BrowserSession, type DriverName, openBrowser, watchNetwork } from './browser.js';
 import { CliError, EXIT, type ExitCode, isTransportFailure, isUnreachableCode, withCode } from './errors.js';
 import { formatDuration, type Output, renderTable, shorten } from './output.js';
 import { type SubmitOutcome, submitAfterSolve } from './submit.js';
@@ -31,7 +31,11 @@ export interface ApiOptions {
 }
 
 export interface BrowserOptions {
-  driver: DriverName;
+  /** Unset: playwright, or puppeteer with --browser firefox. */
+  driver?: DriverName;
+  browser?: BrowserName;
+  firefoxPref?: string[];
+  acceptInsecureCerts?: boolean;
   wait: number;
   headful?: boolean;
   browserArg: string[];
@@ -90,11 +94,33 @@ export function parsePageUrl(input: string): string {
   return url.href;
 }
 
+/** `name=value` pairs into Firefox prefs: integers and true/false typed, anything else a string. */
+export function parseFirefoxPrefs(pairs: readonly string[]): Record<string, string | number | boolean> {
+  const prefs: Record<string, string | number | boolean> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      throw new CliError(
+        'INVALID_ARGUMENTS',
+        `--firefox-pref takes name=value, got "${shorten(pair, 80)}"; e.g. --firefox-pref network.proxy.type=1`,
+      );
+    }
+    const value = pair.slice(at + 1);
+    prefs[pair.slice(0, at)] =
+      value === 'true' ? true : value === 'false' ? false : /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return prefs;
+}
+
 async function withPage<T>(url: string, options: BrowserOptions, run: (session: BrowserSession) => Promise<T>) {
+  const browser = options.browser ?? 'chromium';
   const session = await openBrowser({
-    driver: options.driver,
+    driver: options.driver ?? (browser === 'firefox' ? 'puppeteer' : 'playwright'),
+    browser,
     headless: !options.headful,
     browserArgs: options.browserArg,
+    firefoxPrefs: parseFirefoxPrefs(options.firefoxPref ?? []),
+    acceptInsecureCerts: options.acceptInsecureCerts === true,
   });
   try {
     // Before the first navigation, so render()/execute() parameters (v3 action, s) are captured as the page runs.

@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KNOWN_TASK_TYPES, VERSION } from '../api/index.js';
-import { DRIVER_NAMES } from './browser.js';
+import { BROWSER_NAMES, DRIVER_NAMES } from './browser.js';
 import {
   type ApiOptions,
   type BrowserOptions,
@@ -85,10 +85,23 @@ function addRetriesOption(command: Command): Command {
 function addBrowserOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--driver <driver>', 'automation library to drive Chromium with')
-        .choices(DRIVER_NAMES)
-        .default('playwright'),
+      new Option(
+        '--driver <driver>',
+        'automation library (default: playwright; puppeteer with --browser firefox)',
+      ).choices(DRIVER_NAMES),
     )
+    .addOption(
+      new Option('--browser <browser>', 'browser to open: chromium, or firefox (puppeteer over WebDriver BiDi)')
+        .choices(BROWSER_NAMES)
+        .default('chromium'),
+    )
+    .option(
+      '--firefox-pref <name=value>',
+      'Firefox profile preference, repeatable; numbers and true/false are typed, e.g. --firefox-pref network.proxy.type=1',
+      collect,
+      [] as string[],
+    )
+    .option('--accept-insecure-certs', 'Firefox: accept invalid and self-signed certificates')
     .option(
       '--wait <ms>',
       'how long to wait for a captcha to appear after the page loaded',
@@ -100,7 +113,7 @@ function addBrowserOptions(command: Command): Command {
     .option('--navigation-timeout <ms>', 'page load timeout', positiveMilliseconds('--navigation-timeout'), 30_000)
     .option(
       '--browser-arg <flag>',
-      'extra Chromium flag, repeatable; use the = form for flags, e.g. --browser-arg=--proxy-server=host:3128',
+      'extra browser flag, repeatable; use the = form for flags, e.g. --browser-arg=--proxy-server=host:3128',
       collect,
       [] as string[],
     );

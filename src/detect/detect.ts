@@ -167,7 +167,11 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
           signals: [],
           error: message,
         });
-        if (!detached && isNavigationError(message)) result.unsettled.push(`${node.url}: ${message}`);
+        // A frame that did not answer within FRAME_SCAN_TIMEOUT_MS (busy, e.g. on a heavily loaded machine) is read
+        // again in the next round while the caller's timeout allows, like one that navigated.
+        if (!detached && (isNavigationError(message) || error instanceof FrameScanTimeout)) {
+          result.unsettled.push(`${node.url}: ${message}`);
+        }
       }
     }),
   );

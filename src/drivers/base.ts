@@ -26,7 +26,13 @@ export interface RawResponseLike<Frame extends { url(): string }> {
   headers(): Record<string, string>;
   text(): Promise<string>;
   frame(): Frame | null;
-  request(): { resourceType(): string };
+  request(): RawResponseRequestLike;
+}
+
+/** The request of a response, as far as we use it. */
+export interface RawResponseRequestLike {
+  resourceType(): string;
+  isNavigationRequest?(): boolean;
 }
 
 /** The part of a Request both libraries spell the same way (Puppeteer gives no frame for a worker's request). */
@@ -34,6 +40,9 @@ export interface RawRequestLike {
   url(): string;
   method(): string;
   postData(): string | null | undefined;
+  /** Puppeteer: the body read from the browser, where `postData()` has none to give (WebDriver BiDi). */
+  hasPostData?(): boolean;
+  fetchPostData?(): Promise<string | undefined>;
   frame(): { url(): string; parentFrame(): { url(): string } | null } | null;
 }
 
@@ -105,7 +114,7 @@ export abstract class BaseDriverPage<
     const handler = (request: RawRequestLike) => {
       try {
         if (request.method() !== 'POST') return;
-        const post: DriverPost = { url: request.url(), body: request.postData() ?? undefined };
+        const post: DriverPost = { url: request.url(), body: undefined };
         try {
           const frame = request.frame();
           const frameURL = frame?.url();
@@ -115,7 +124,20 @@ export abstract class BaseDriverPage<
         } catch {
           // Service worker requests have no frame.
         }
-        listener(post);
+        let body: string | null | undefined;
+        try {
+          body = request.postData();
+        } catch (error) {
+          // WebDriver BiDi without CDP keeps the body in the browser: ask for it where the browser can give it.
+          if (!request.fetchPostData || request.hasPostData?.() === false) throw error;
+          request.fetchPostData().then(
+            (fetched) => listener({ ...post, body: fetched ?? undefined }),
+            (fetchError: unknown) =>
+              log('request body of %s not readable: %s', post.url, (fetchError as Error).message),
+          );
+          return;
+        }
+        listener({ ...post, body: body ?? undefined });
       } catch (error) {
         log('request ignored: %s', (error as Error).message);
       }
@@ -207,7 +229,7 @@ function toDriverResponse<Frame extends { url(): string }>(response: RawResponse
     // Playwright throws for a service worker's response, which has no frame.
     frameURL = undefined;
   }
-  const resourceType = response.request().resourceType();
+  const resourceType = resourceTypeOf(response);
   // A document response is the frame's next document, whose URL the frame does not report yet.
   if (resourceType === 'document' && frameURL !== undefined) frameURL = response.url();
   return {
@@ -218,4 +240,35 @@ function toDriverResponse<Frame extends { url(): string }>(response: RawResponse
     headers: response.headers(),
     text: () => response.text(),
   };
+}
+
+const GUESSED_TYPES: ReadonlyArray<[RegExp, string]> = [
+  [/javascript|ecmascript/i, 'script'],
+  [/^text\/css/i, 'stylesheet'],
+  [/^image\//i, 'image'],
+  [/^font\/|woff|opentype|truetype/i, 'font'],
+  [/^(audio|video)\//i, 'media'],
+  [/json|^text\/|xml|^$/i, 'fetch'],
+];
+
+/**
+ * The request's resource type. Puppeteer over WebDriver BiDi without CDP (Firefox) does not report one (it throws
+ * UnsupportedOperation): there a navigation is a 'document', and any other response is named by its content type,
+ * text-like ones 'fetch' (only scripts' fetch/XHR calls fetch JSON or text outside a navigation).
+ */
+function resourceTypeOf<Frame extends { url(): string }>(response: RawResponseLike<Frame>): string {
+  const request = response.request();
+  try {
+    return request.resourceType();
+  } catch {
+    try {
+      if (request.isNavigationRequest?.()) return 'document';
+    } catch {
+      // Not known either: name it by content type.
+    }
+    const headers = response.headers();
+    const type = headers['content-type'] ?? '';
+    for (const [pattern, name] of GUESSED_TYPES) if (pattern.test(type)) return name;
+    return 'other';
+  }
 }

@@ -42,13 +42,42 @@ export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
 /**
  * How main-world evaluations reach the page: 'driver' when `frame.evaluate` runs there (puppeteer-core, rebrowser's
  * default mode), 'document' when it runs in an isolated world (rebrowser `alwaysIsolated`) and the main world is
- * reached through the frame's document node instead.
+ * reached through the frame's document node instead, 'realms' when the frame's CDP session does not answer at all
+ * (Firefox over WebDriver BiDi): both worlds are Puppeteer's own realms, the main one (`mainRealm()`) and its
+ * isolated one (`isolatedRealm()`, a BiDi sandbox), and nothing goes through CDP.
  */
-type MainWorldRoute = 'driver' | 'document';
+export type MainWorldRoute = 'driver' | 'document' | 'realms';
+
+/**
+ * Route 'realms' only: how long an evaluation waits for the one before it. Two evaluations in flight at once on
+ * Firefox's WebDriver BiDi connection took ~40 ms where one after the other took ~2 ms each (two answers written
+ * back to back wait for the first one's delayed TCP acknowledgement), so evaluations of a page go one at a time; one
+ * that takes longer than this (a page promise it awaits) no longer holds the others back.
+ */
+const TURN_WAIT_MS = 50;
 
 export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, PuppeteerPageLike, PuppeteerDriverFrame> {
   readonly kind = 'puppeteer' as const;
   #route: Promise<MainWorldRoute> | undefined;
+  #turn: Promise<unknown> = Promise.resolve();
+
+  /** Runs `evaluate` once the page's previous evaluation settled, or after TURN_WAIT_MS at most (route 'realms'). */
+  inTurn<T>(evaluate: () => Promise<T>): Promise<T> {
+    const previous = this.#turn;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = Promise.race([
+      previous,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, TURN_WAIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const running = waited.then(evaluate);
+    this.#turn = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    return running;
+  }
 
   protected createFrame(frame: PuppeteerFrameLike): PuppeteerDriverFrame {
     return new PuppeteerDriverFrame(frame, this);
@@ -58,6 +87,11 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
     // CDP Page.addScriptToEvaluateOnNewDocument: re-applied to every new frame session, OOPIFs included; it runs in
     // the main world on every fork (rebrowser alwaysIsolated included).
     await this.raw.evaluateOnNewDocument(source);
+  }
+
+  /** On the 'realms' route (WebDriver BiDi) Puppeteer's responses may have no body to give: the page copies them. */
+  async bodiesFromPage(): Promise<boolean> {
+    return (await this.mainWorldRoute()) === 'realms';
   }
 
   /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
@@ -77,6 +111,28 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
 async function probeRoute(frame: PuppeteerFrameLike): Promise<MainWorldRoute> {
   const client = frame.client;
   if (!client || !frame.evaluateHandle) return 'driver';
+  try {
+    return await probeCdpRoute(frame, client);
+  } catch (error) {
+    // A session that refuses a plain evaluate is no CDP session (Puppeteer's BiDi frames have a stand-in that
+    // rejects every command): reach both worlds through the driver's realms. Any other failure is the probe's own.
+    if (await answersCdp(client)) throw error;
+    return 'realms';
+  }
+}
+
+/** Whether the session answers a CDP command (a bare evaluate in the main world; no domain is enabled). */
+async function answersCdp(client: CdpSessionLike): Promise<boolean> {
+  try {
+    await evaluateIn(client, '0');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function probeCdpRoute(frame: PuppeteerFrameLike, client: CdpSessionLike): Promise<MainWorldRoute> {
+  if (!frame.evaluateHandle) return 'driver';
   const contextId = realmContextId(frame.mainRealm?.());
   if (contextId !== undefined) {
     try {
@@ -124,6 +180,7 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
   }
 
   async evaluateMain<T>(expression: string): Promise<T> {
+    if ((await this.page.mainWorldRoute()) === 'realms') return (await this.#mainRealmEvaluate(expression)) as T;
     const session = misattachedSession(this.raw, this.page.raw);
     // Without a context id, Runtime.evaluate runs in the main world of that OOPIF target's own frame.
     if (session) return evaluateIn<T>(session, expression);
@@ -136,7 +193,18 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     return this.#evaluateThroughDocument<T>(expression);
   }
 
+  /** Route 'realms': the frame's main realm, through the driver alone. */
+  #mainRealmEvaluate(expression: string): Promise<unknown> {
+    const realm = this.raw.mainRealm?.();
+    return this.page.inTurn(() => (realm ? realm.evaluate(expression) : this.raw.evaluate(expression)));
+  }
+
   protected async isolatedEvaluator(): Promise<Evaluator | undefined> {
+    if ((await this.page.mainWorldRoute()) === 'realms') {
+      // Firefox: Puppeteer's isolated realm is a WebDriver BiDi sandbox of the frame (same DOM, none of its scripts).
+      const realm = this.raw.isolatedRealm?.();
+      return realm ? (expression) => this.page.inTurn(() => inSandbox(realm, expression)) : undefined;
+    }
     // Where the driver's own worlds work (puppeteer-core, rebrowser's default mode), its utility world is already
     // there; our own world is for rebrowser `alwaysIsolated`, whose realms wait forever in in-process child frames.
     const realm = this.raw.isolatedRealm?.();
@@ -165,6 +233,19 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     if (!isolated) return (await this.raw.evaluate(expression)) as T;
     return this.#main.evaluate<T>(isolated.worlds, isolated.frameId, this.raw.url(), expression);
   }
+}
+
+/**
+ * Evaluates in a WebDriver BiDi sandbox and brings the result back as one JSON string. BiDi serializes an object
+ * result node by node and Puppeteer deserializes it again: for a frame's DOM scan (about 1 KB of JSON) that took
+ * ~45 ms on Firefox 140, against ~2 ms for the same data as a string. The sandbox's `JSON` is its own (the page
+ * cannot replace it), and the values are plain data.
+ */
+async function inSandbox(realm: RealmLike, expression: string): Promise<unknown> {
+  const json = await realm.evaluate(
+    `(async () => { const v = await (${expression}); return v === undefined ? '' : (JSON.stringify(v) ?? ''); })()`,
+  );
+  return typeof json === 'string' && json !== '' ? JSON.parse(json) : undefined;
 }
 
 /**

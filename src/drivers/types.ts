@@ -79,6 +79,11 @@ export interface DriverPage {
   onResponse(listener: (response: DriverResponse) => void): () => void;
   /** Observe POST requests of the page and all its frames (out-of-process ones included); returns a function that stops. */
   onPost(listener: (post: DriverPost) => void): () => void;
+  /**
+   * True where the driver cannot hand request and response bodies to Node (Puppeteer over WebDriver BiDi, found by
+   * behaviour: the 'realms' route): attach() then has the early hook copy fetch/XHR bodies in the page.
+   */
+  bodiesFromPage?(): Promise<boolean>;
   /** Called once when the page closes; returns a function that removes the listener. */
   onClose(listener: () => void): () => void;
 }

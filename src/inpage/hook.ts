@@ -10,7 +10,8 @@
  * records as a JSON string built with install-time built-ins.
  *
  * What the hook leaves in a page (documented footprint; nothing else): that symbol-keyed property on globalThis, and
- * what each vendor's early-hook.ts lists in its header.
+ * what each vendor's early-hook.ts lists in its header; with `{ network: true }` (Firefox), also what
+ * lib/early-hook/network.ts lists.
  *
  * Hostile pages: every built-in used after install is captured in lib/early-hook/builtins.ts, when the bundle is
  * evaluated at install time (before page scripts), and called through the captured `Reflect.apply`, so a page that
@@ -21,6 +22,7 @@
 import { type AnyObject, HOOK_KEY, type HookRecords } from '../model/inpage.js';
 import { EARLY_HOOKS } from '../vendors/inpage.js';
 import { defineProperty, G, getOwnPropertyDescriptor, pristine, read } from './lib/early-hook/builtins.js';
+import { installNetwork } from './lib/early-hook/network.js';
 import { serialize } from './lib/early-hook/snapshot.js';
 
 /** Calls `use` with each vendor's part of the early hook, in registry order. */
@@ -29,8 +31,12 @@ function eachPart(use: (part: (typeof EARLY_HOOKS)[number]) => void): void {
   for (let i = 0; i < EARLY_HOOKS.length; i++) use(EARLY_HOOKS[i]!);
 }
 
-/** Installs the hook in this frame once; a second call (or a second init script) changes nothing. */
-export function install(): { installed: boolean } {
+/**
+ * Installs the hook in this frame once; a second call (or a second init script) changes nothing. With
+ * `{ network: true }` (drivers that cannot read bodies: Puppeteer over WebDriver BiDi) it also copies fetch/XHR
+ * bodies, their POST bodies and the parsed document for Node (lib/early-hook/network.ts).
+ */
+export function install(options?: { network?: boolean }): { installed: boolean } {
   if (getOwnPropertyDescriptor(G, HOOK_KEY)) return { installed: false };
   // Spread defines own data properties: a setter the page put on Object.prototype is never called.
   let store: AnyObject = { v: 1 };
@@ -50,6 +56,13 @@ export function install(): { installed: boolean } {
   defineProperty(store, 'snapshot', { value: snapshotOf });
   defineProperty(store, 'pristine', { value: pristine });
   defineProperty(G, HOOK_KEY, { value: store });
+  if (read(options, 'network') === true) {
+    try {
+      installNetwork(store);
+    } catch {
+      // Network copies stay empty; the driver's own events still run.
+    }
+  }
   eachPart((part) => {
     try {
       part[1](store as unknown as HookRecords);

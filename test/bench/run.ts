@@ -9,6 +9,7 @@ import { startFixtureSite } from '../../fixtures/site/index.js';
 import { type BenchContext, load, median, round, table } from './common.js';
 import { runZeroWait, type ZeroWaitContender } from './crawl.js';
 import { runDetection, VENDOR_DETECTION_PAGES } from './detection.js';
+import { runFirefoxDetection } from './detection-firefox.js';
 import { runE2E } from './e2e.js';
 import { runFleet } from './fleet.js';
 import { runPolling } from './polling.js';
@@ -58,6 +59,23 @@ function targets(results: Record<string, unknown>): { target: string; value: str
       value: more.length ? more.map((r) => r.page).join(', ') : 'none',
       met: more.length ? 'no' : 'yes',
     });
+  }
+  const ff = results.detectionFirefox as Awaited<ReturnType<typeof runFirefoxDetection>> | undefined;
+  if (ff && ff.rows.length > 0) {
+    const worst = ff.rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    rows.push({
+      target: 'detection on Firefox within 2x of Chromium on every page (Puppeteer, same pages)',
+      value: `worst ${worst.ratio} (${worst.page})`,
+      met: ff.rows.every((r) => r.ratio <= 2) ? 'yes' : 'no',
+    });
+    const missed = ff.rows.filter((r) => r.firefoxFound.split(',').some((n) => Number(n) !== r.expected));
+    rows.push({
+      target: 'Firefox finds every captcha of every page on every load',
+      value: missed.length ? missed.map((r) => r.page).join(', ') : 'all',
+      met: missed.length ? 'no' : 'yes',
+    });
+  } else if (ff?.skipped) {
+    rows.push({ target: 'detection on Firefox within 2x of Chromium', value: ff.skipped, met: 'n/a' });
   }
   const e2e = results.e2e as Awaited<ReturnType<typeof runE2E>> | undefined;
   if (e2e) {
@@ -263,6 +281,16 @@ try {
             theirsErrors: row.theirsErrors.length,
           })),
         ),
+      );
+      const ff = await runFirefoxDetection(ctx);
+      out.detectionFirefox = ff;
+      console.log(
+        ff.skipped
+          ? `Detection on Firefox skipped: ${ff.skipped}`
+          : table(
+              `Detection, Puppeteer + Firefox (WebDriver BiDi) vs Puppeteer + Chromium (ms, median; load ${ff.load})`,
+              ff.rows.map((row) => ({ ...row, errors: row.errors.length })),
+            ),
       );
     } else if (section === 'e2e') {
       const r = await runE2E(ctx);

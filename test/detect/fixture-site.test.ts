@@ -8,7 +8,11 @@ import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach } from '../../src/attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../../src/detect/index.js';
-import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
+import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage } from '../support/browser.js';
+import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
+
+/** Chromium with both drivers, and Firefox with puppeteer-core (WebDriver BiDi) where a Firefox is installed. */
+const BROWSERS: readonly (DriverName | 'firefox')[] = [...DRIVERS, ...(FIREFOX_FOUND ? (['firefox'] as const) : [])];
 
 /** Every fixture page except `delayed` (it has its own test: the widget appears 2 s after load). */
 const PAGE_NAMES = buildPages({ jsonS: '' })
@@ -150,16 +154,20 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverName) => {
+it.skipIf(FIREFOX_FOUND)(`detect() on the fixture site with firefox: ${FIREFOX_SKIP}`, () => {});
+
+describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
   let browser: BrowserLike;
 
   /** One detection per page (3 pages at a time), shared by the per-page assertions below. */
   const results = new Map<string, { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number }>();
 
   beforeAll(async () => {
-    browser = (driver === 'puppeteer'
-      ? await launchPuppeteer(site.browserArgs)
-      : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
+    browser = (driver === 'firefox'
+      ? await launchFirefox({ sitePort: site.port })
+      : driver === 'puppeteer'
+        ? await launchPuppeteer(site.browserArgs)
+        : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
     await eachLimited(PAGE_NAMES, 3, async (name) => {
       const page = await open(name);
       try {
@@ -178,7 +186,7 @@ describe.each(DRIVERS)('detect() on the fixture site with %s', (driver: DriverNa
   });
 
   async function open(name: string, hooked = false): Promise<PageLike> {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     if (hooked) await attach(page);
     await page.goto(site.page(name).url);
     return page;

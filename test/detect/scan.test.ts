@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { detect } from '../../src/detect/index.js';
-import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
+import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage } from '../support/browser.js';
+import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
+
+/** Chromium with both drivers, and Firefox with puppeteer-core (WebDriver BiDi) where a Firefox is installed. */
+const BROWSERS: readonly (DriverName | 'firefox')[] = [...DRIVERS, ...(FIREFOX_FOUND ? (['firefox'] as const) : [])];
 
 const K1 = '6LdKlZEpAAAAAAOQjzC2v_d36tWxCl6dWsozdSy9';
 const K2 = '6LfW6wATAAAAAHLqO2pb8bDBahxlMxNdo9g947u9';
@@ -39,14 +43,18 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe.each(DRIVERS)('scanner on hand-made pages with %s', (driver: DriverName) => {
+it.skipIf(FIREFOX_FOUND)(`scanner on hand-made pages with firefox: ${FIREFOX_SKIP}`, () => {});
+
+describe.each(BROWSERS)('scanner on hand-made pages with %s', (driver) => {
   let browser: BrowserLike;
   let blankURL: string;
 
   beforeAll(async () => {
-    browser = (driver === 'puppeteer'
-      ? await launchPuppeteer(site.browserArgs)
-      : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
+    browser = (driver === 'firefox'
+      ? await launchFirefox({ sitePort: site.port })
+      : driver === 'puppeteer'
+        ? await launchPuppeteer(site.browserArgs)
+        : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
     blankURL = site.page('no-captcha').url;
   });
 
@@ -55,7 +63,7 @@ describe.each(DRIVERS)('scanner on hand-made pages with %s', (driver: DriverName
   });
 
   async function withPage(html: string, run: (page: PageLike) => Promise<void>): Promise<void> {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     try {
       await page.goto(blankURL);
       await page.setContent(html);
@@ -209,8 +217,20 @@ root.innerHTML = '<div class="g-recaptcha" data-sitekey="${K2}" data-callback="o
     );
   });
 
+  it('finds a widget inside a srcdoc iframe, under the URL of the document that holds it', async () => {
+    const inner = `<div class="g-recaptcha" data-sitekey="${K1}" data-callback="onSrcdoc">${anchor('srcdoc000001', K1)}</div>`;
+    const escaped = inner.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    await withPage(`<p>outer</p><iframe id="inner" srcdoc="${escaped}"></iframe>`, async (page) => {
+      const found = await detect(page, { timeout: 5_000 });
+      const top = (await page.evaluate('location.href')) as string;
+      expect(found.map((c) => [c.sitekey, c.callback, c.framePath, c.websiteURL])).toEqual([
+        [K1, 'onSrcdoc', [0], top],
+      ]);
+    });
+  });
+
   it('survives a navigation in the middle of waiting and reports the new document', async () => {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     try {
       await page.goto(blankURL);
       const pending = detect(page, { timeout: 10_000, explain: true });

@@ -43,6 +43,16 @@ export interface PuppeteerDriver {
   pages: readonly string[];
   /** Whether to run the connect() tests with a second plugin (provider.token as key, solveScoreBased: false). */
   connectWithSecondPlugin?: boolean;
+  /**
+   * How puppeteer-extra's `launch` starts the browser (default: the Chromium the finder found, with the fixture
+   * site's flags); Firefox passes its own options (test/support/firefox.ts).
+   */
+  launch?: (launch: (options: Record<string, unknown>) => Promise<Browser>, env: Services) => Promise<Browser>;
+  /**
+   * Whether a second client may connect to the launched browser (default true). Firefox accepts one WebDriver BiDi
+   * session at a time ("session not created: Maximum number of active sessions"), so its connect() tests cannot run.
+   */
+  canConnect?: boolean;
   /** Driver-specific tests, registered first in the launch describe. */
   tests?: (env: PuppeteerSuiteEnv) => void;
 }
@@ -76,9 +86,11 @@ export function puppeteerExtraSuite(driver: PuppeteerDriver): PuppeteerSuiteEnv 
 
   beforeAll(async () => {
     Object.assign(env, await startServices(key, PROVIDER_KEY));
-    env.browser = await extra()
-      .use(env.plugin)
-      .launch({ executablePath: env.executablePath, args: chromiumArgs(env.site.browserArgs), headless: true });
+    const withPlugin = extra().use(env.plugin);
+    const launch = (options: Record<string, unknown>) => withPlugin.launch(options);
+    env.browser = driver.launch
+      ? await driver.launch(launch, env)
+      : await launch({ executablePath: env.executablePath, args: chromiumArgs(env.site.browserArgs), headless: true });
   });
 
   afterAll(async () => {
@@ -174,6 +186,8 @@ export function puppeteerExtraSuite(driver: PuppeteerDriver): PuppeteerSuiteEnv 
         await closePage(page);
       }
     });
+
+    if (driver.canConnect === false) return;
 
     it(`a page the plugin never saw (plain ${driver.name} connect) works through env.plugin.solveRecaptchas(page) and solveCaptchas`, async () => {
       const vanilla = await step(

@@ -7,7 +7,8 @@ import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { CaptchaSolver, type SolveOptions, type SolverEvent } from '../../src/index.js';
-import { closePage } from '../support/browser.js';
+import { closePage, newPage } from '../support/browser.js';
+import { launchFirefox } from '../support/firefox.js';
 import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
 
 export interface SolverHarness {
@@ -19,7 +20,16 @@ export interface SolverHarness {
   newPage(): Promise<PageLike>;
 }
 
-export function useSolverHarness({ solveMs, pollInterval }: { solveMs: number; pollInterval: number }): SolverHarness {
+export function useSolverHarness({
+  solveMs,
+  pollInterval,
+  browser: browserName = 'playwright',
+}: {
+  solveMs: number;
+  pollInterval: number;
+  /** The browser of the file: playwright-core on Chromium (default), or puppeteer-core on Firefox. */
+  browser?: 'playwright' | 'firefox';
+}): SolverHarness {
   let site: FixtureSite;
   let server: EzCaptchaServer;
   let browser: BrowserLike;
@@ -28,7 +38,10 @@ export function useSolverHarness({ solveMs, pollInterval }: { solveMs: number; p
 
   beforeAll(async () => {
     [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: solveMs })]);
-    browser = await launch('playwright', site.browserArgs);
+    browser =
+      browserName === 'firefox'
+        ? ((await launchFirefox({ sitePort: site.port })) as unknown as BrowserLike)
+        : await launch('playwright', site.browserArgs);
   });
 
   afterEach(async () => {
@@ -64,7 +77,7 @@ export function useSolverHarness({ solveMs, pollInterval }: { solveMs: number; p
       return { solver, events };
     },
     async newPage() {
-      const page = await step('newPage', browser.newPage());
+      const page = await step('newPage', newPage(browser));
       pages.push(page);
       return page;
     },

@@ -105,11 +105,21 @@ export function stealthClick(
  */
 const CROSSED_REPLY = /Target\.createTarget\): Session with given id not found/;
 
+/**
+ * Firefox 140 ESR over WebDriver BiDi: `browsingContext.create` now and then fails with "no such frame
+ * DiscardedBrowsingContextError: BrowsingContext does no longer exist" (Firefox waits for the new tab's first window
+ * global, which was replaced under it) while other tabs load and close; seen at the start of a test file that opens
+ * 3 pages at once on a loaded machine, in 2 of 3 runs, never reproduced in isolation (docs/reliability.md). That
+ * exact error is retried once, here only, like the crossed reply above.
+ */
+const DISCARDED_NEW_TAB = /browsingContext\.create\): no such frame/;
+
 export async function newPage<P>(browser: { newPage(): Promise<P> }): Promise<P> {
   try {
     return await browser.newPage();
   } catch (error) {
-    if (!CROSSED_REPLY.test((error as Error).message)) throw error;
+    const message = (error as Error).message;
+    if (!CROSSED_REPLY.test(message) && !DISCARDED_NEW_TAB.test(message)) throw error;
     return browser.newPage();
   }
 }

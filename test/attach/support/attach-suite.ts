@@ -18,6 +18,7 @@ import {
 import { toDriverPage } from '../../../src/drivers/index.js';
 import type { DriverFrame, DriverPage } from '../../../src/drivers/types.js';
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../../support/browser.js';
+import { launchFirefox } from '../../support/firefox.js';
 import { eventually } from './eventually.js';
 
 /** The part of a Puppeteer or Playwright page these tests use (same shape in both). */
@@ -39,7 +40,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(driver: DriverName, site: FixtureSite): Promise<Harness> {
+async function harness(driver: DriverName | 'firefox', site: FixtureSite): Promise<Harness> {
   if (driver === 'playwright') {
     const browser = await launchPlaywright(site.browserArgs);
     const context = await browser.newContext();
@@ -50,7 +51,9 @@ async function harness(driver: DriverName, site: FixtureSite): Promise<Harness> 
       close: () => browser.close(),
     };
   }
-  const browser = await launchPuppeteer(site.browserArgs);
+  // Firefox: puppeteer-core over WebDriver BiDi, through the fixture proxy.
+  const browser =
+    driver === 'firefox' ? await launchFirefox({ sitePort: site.port }) : await launchPuppeteer(site.browserArgs);
   return {
     target: browser,
     newPage: () => browser.newPage() as unknown as Promise<RawPage>,
@@ -82,7 +85,7 @@ async function tickCheckbox(page: DriverPage, sitekey: string): Promise<void> {
   await anchor.evaluateMain("document.getElementById('recaptcha-anchor').click()");
 }
 
-export function defineAttachSuite(driver: DriverName): void {
+export function defineAttachSuite(driver: DriverName | 'firefox'): void {
   describe(`attach() with ${driver}`, () => {
     let site: FixtureSite;
     let h: Harness;
@@ -127,7 +130,8 @@ export function defineAttachSuite(driver: DriverName): void {
       expect(verification?.page).toBe('v3-execute');
       expect((await recordsOf(page.mainFrame())).executes.map((e) => e.action)).toEqual(['login', 'login']);
       // The token requests' form bodies carry the same action (a signal independent of the in-page hook); the two
-      // identical requests give one finding.
+      // identical requests give one finding. (Settled first: on Firefox the bodies are the early hook's copies.)
+      await settleNetworkFindings(raw);
       const reloads = getNetworkFindings(raw).filter((f) => f.source === 'reload-body');
       expect(reloads.map((f) => [f.sitekey, f.action])).toEqual([[expected?.sitekey, 'login']]);
       expect(reloads[0]?.url).toMatch(/\/recaptcha\/api2\/reload\?k=/);

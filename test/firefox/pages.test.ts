@@ -1,0 +1,146 @@
+/**
+ * The fixture-site page suite on Firefox, driven by puppeteer-core over WebDriver BiDi (no CDP): every captcha page
+ * detected, solved and verified by the site, with and without attach(), plus the reset pages, as the stealth suite
+ * does for the Chromium forks (test/stealth/suite.ts). Skips, with the reason as the test name, only when no Firefox
+ * can be found (FIREFOX_PATH, /usr/bin/firefox-esr, /usr/bin/firefox); CI installs firefox-esr.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
+import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
+import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
+import { buildPages } from '../../fixtures/site/pages.js';
+import { toDriverPage } from '../../src/drivers/index.js';
+import { attach, detect, solveCaptchas } from '../../src/index.js';
+import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
+import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
+import { NEEDS_ATTACH } from '../stealth/suite.js';
+import { closePage, newPage } from '../support/browser.js';
+import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
+
+const CAPTCHA_PAGES = buildPages({ jsonS: '' })
+  .pages.filter((p) => p.widgets.length > 0)
+  .map((p) => p.name);
+
+it.skipIf(FIREFOX_FOUND)(`Firefox page suite: ${FIREFOX_SKIP}`, () => {});
+
+describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => {
+  let site: FixtureSite;
+  let server: EzCaptchaServer;
+  let browser: BrowserLike;
+
+  beforeAll(async () => {
+    [site, server] = await Promise.all([startFixtureSite(), startEzCaptchaServer({ solveTimeMs: 100 })]);
+    browser = (await launchFirefox({ sitePort: site.port })) as unknown as BrowserLike;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([site?.close(), server?.close()]);
+  });
+
+  async function solvePage(name: string, withAttach: boolean): Promise<void> {
+    const fixture = site.page(name);
+    const page: PageLike = await step('newPage', newPage(browser));
+    try {
+      if (withAttach) await step('attach', attach(page));
+      await step('goto', page.goto(fixture.url));
+      site.resetVerifications();
+      const from = server.requests.length;
+      const found = await step('detect', detect(page, { timeout: 5_000 }));
+      expect(found.map((c) => [c.sitekey, c.task.type])).toEqual(
+        site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
+      );
+      const result = await step(
+        'solveCaptchas',
+        solveCaptchas(page, {
+          clientKey: CLIENT_KEY,
+          apiURL: server.url,
+          pollInterval: 50,
+          detectTimeout: 5_000,
+          timeout: 15_000,
+        }),
+        20_000,
+      );
+      expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
+      // Cloudflare's challenge page is detected and skipped with its reason; no task is created for it.
+      const solvable = fixture.captchas.filter((c) => !c.unsupported);
+      expect(result.solved).toBe(solvable.length);
+      expect(result.results.filter((r) => r.skipped === 'unsupported')).toHaveLength(
+        fixture.captchas.length - solvable.length,
+      );
+      if (solvable.length > 0) {
+        const verifications = await step('verify', submitAndVerify(site, page, fixture));
+        expect(verifications.map((v) => v.ok)).toEqual(solvable.map(() => true));
+      }
+      expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(solvable.length);
+    } finally {
+      await closePage(page);
+    }
+  }
+
+  it('reaches both worlds through Puppeteer realms, never CDP: the route is found by behaviour', async () => {
+    const page: PageLike = await step('newPage', newPage(browser));
+    try {
+      await page.goto(site.page('nested-iframe').url);
+      const driverPage = toDriverPage(page);
+      const route = await (driverPage as unknown as { mainWorldRoute(): Promise<string> }).mainWorldRoute();
+      expect(route).toBe('realms');
+      // In every frame, top and cross-origin children alike: what page JavaScript defines is seen in the main world,
+      // and not in our isolated world (a BiDi sandbox), which still reads the same DOM.
+      const frames = driverPage.frames().filter((f) => f.url().startsWith('https://'));
+      expect(frames.length).toBeGreaterThanOrEqual(3);
+      for (const frame of frames) {
+        await frame.evaluateMain('void (window.__ezcProbe = 42)');
+        expect(await frame.evaluateMain<number>('window.__ezcProbe'), frame.url()).toBe(42);
+        expect(await frame.evaluateIsolated<string>('typeof window.__ezcProbe'), frame.url()).toBe('undefined');
+        expect(await frame.evaluateIsolated<string>('location.href'), frame.url()).toBe(frame.url());
+      }
+      // The widget's frame (two levels down, cross-origin): grecaptcha only in its main world.
+      const widget = frames.find((f) => f.url().startsWith('https://embed.test/'));
+      expect(await widget?.evaluateMain<string>('typeof grecaptcha')).toBe('object');
+      expect(await widget?.evaluateIsolated<string>('typeof grecaptcha')).toBe('undefined');
+    } finally {
+      await closePage(page);
+    }
+  });
+
+  describe('every fixture page with attach()', () => {
+    it.each(CAPTCHA_PAGES)(
+      'detects and solves %s; the site accepts every token',
+      (name) => solvePage(name, true),
+      40_000,
+    );
+  });
+
+  describe('pages that reset their widget, every round with one new task', () => {
+    it.each(RESET_PAGES)(
+      'solves every round of %s with attach(); the site verifies each token',
+      async (name) => {
+        const page: PageLike = await step('newPage', newPage(browser));
+        try {
+          await step('attach', attach(page));
+          await step('goto', page.goto(site.page(name).url));
+          site.resetVerifications();
+          await playResetRounds({
+            site,
+            server,
+            page,
+            fixture: site.page(name),
+            solve: (p) => solveCaptchas(p, localSolveOptions(server)),
+          });
+        } finally {
+          await closePage(page);
+        }
+      },
+      60_000,
+    );
+  });
+
+  describe('every fixture page without attach()', () => {
+    it.each(CAPTCHA_PAGES.filter((name) => !NEEDS_ATTACH.includes(name)))(
+      'detects and solves %s; the site accepts every token',
+      (name) => solvePage(name, false),
+      40_000,
+    );
+  });
+});
