@@ -13,7 +13,7 @@ import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
 import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
-import { emptyMainScan, PAGE_GLOBALS, vendors } from '../vendors/registry.js';
+import { emptyMainScan, PAGE_GLOBALS, stillRendering, vendors } from '../vendors/registry.js';
 import { classify, type ScannedFrame } from './classify.js';
 import { markRead } from './found.js';
 import { collectFrames, comparePaths, type FrameNode } from './frames.js';
@@ -268,6 +268,14 @@ export async function detectIn({ page, root }: DriverTarget, options: DetectOpti
       for (const c of captchas) {
         c.diagnostics = [...(c.diagnostics ?? []), `scanned before documents settled: ${last.unsettled[0]}`];
       }
+    }
+    // A widget found from its container before its own frame (which names it) is there: wait for the frame, as for
+    // a document still loading, rather than report it without its id.
+    const rendering = captchas.filter(stillRendering);
+    if (rendering.length > 0 && now < readyDeadline) {
+      log('round %d: waiting for the frame of %s', rounds, rendering.map((c) => c.id).join(', '));
+      await sleep(POLL_MS);
+      continue;
     }
     if (captchas.length > 0 || now >= deadline) break;
     await sleep(Math.min(POLL_MS, Math.max(0, deadline - now)));

@@ -61,6 +61,8 @@ interface KeyState {
   seen: number;
   /** Observed solve times of this key's tasks, ms (most recent last). */
   durations: number[];
+  /** Whether each recent take() of the key was served at once (true) or had to wait (most recent last). */
+  served: boolean[];
   ready: Ready[];
   inFlight: Set<InFlight>;
   waiters: Waiter[];
@@ -90,8 +92,28 @@ export function poolKeyOf(captcha: Pick<DetectedCaptcha, 'vendor' | 'enterprise'
   return JSON.stringify([task.type, task.websiteKey, host, action, captcha.enterprise]);
 }
 
-/** Tokens kept in flight per token met during one solve time. */
-const HEADROOM = 1.25;
+/**
+ * Tokens kept in flight per token met during one solve time, at most: the share of the key's recent pages that had to
+ * wait scales it from 1 (none waited: the demand seen is the demand) up to this (all waited: arrivals were slowed down
+ * by the waits, and the slower quarter of solves needs cover).
+ */
+const MAX_HEADROOM = 1.25;
+/** How many recent takes the headroom looks at. */
+const SERVED_SAMPLES = 8;
+
+/**
+ * Tokens to hold for a key (ready or in flight, not promised yet) after a page met it: the demand seen during one
+ * solve time, plus headroom as far as the key's recent takes had to wait (`served`: true when served at once).
+ */
+export function reserveFor(demand: number, served: readonly boolean[]): number {
+  const waited = served.length === 0 ? 1 : served.filter((atOnce) => !atOnce).length / served.length;
+  return Math.max(1, Math.ceil(demand * (1 + (MAX_HEADROOM - 1) * waited) - 1e-9));
+}
+
+function recordServed(state: KeyState, atOnce: boolean): void {
+  state.served.push(atOnce);
+  if (state.served.length > SERVED_SAMPLES) state.served.shift();
+}
 
 /** The q-quantile of the values (nearest rank). */
 function quantile(values: readonly number[], q: number): number {
@@ -214,10 +236,12 @@ export class TokenPool {
       clearTimeout(ready.timer);
       if (now - ready.solution.readyAt < this.options.maxTokenAge) {
         log('served a ready token of task %s (age %d ms)', ready.solution.taskId, now - ready.solution.readyAt);
+        recordServed(state, true);
         return Promise.resolve(ready.solution);
       }
       this.#waste(state, ready.solution.taskId, 'expired');
     }
+    recordServed(state, false);
     if (state.inFlight.size <= state.waiters.length) return undefined;
     return new Promise<TaskSolution | undefined>((resolve, reject) => {
       const waiter: Waiter = {
@@ -304,6 +328,7 @@ export class TokenPool {
         meets: [],
         seen: 0,
         durations: [],
+        served: [],
         ready: [],
         inFlight: new Set(),
         waiters: [],
@@ -325,14 +350,15 @@ export class TokenPool {
   #topUp(state: KeyState, now: number): void {
     if (this.#stopped || this.#closed.signal.aborted) return;
     if (state.meets.length < this.options.minSightings) return;
-    // Little's law: tokens in flight = arrival rate x solve time = meets during the last solve time. The slower
-    // quarter of solves and the pages that had to wait (which slowed the arrivals down) need headroom on top.
+    // Little's law: tokens in flight = arrival rate x solve time = meets during the last solve time. Headroom on top
+    // only as far as recent pages had to wait (waits slow the arrivals down, so the demand seen is short of the real
+    // one); while every page is served at once it is the demand seen, and the crawl's end leaves no extra token.
     const solveMs = state.durations.length > 0 ? quantile(state.durations, 0.75) : DEFAULT_SOLVE_MS;
     const window = Math.min(solveMs, this.options.maxTokenAge);
     const demand = state.meets.filter((t) => now - t <= window).length;
     const target = Math.min(
       this.options.maxPoolSize,
-      Math.max(1, Math.ceil(demand * HEADROOM)),
+      reserveFor(demand, state.served),
       usable(this.#expected.get(state.host), state.seen, this.#pages.get(state.host) ?? 0),
     );
     const held = state.ready.length + state.inFlight.size;
@@ -393,7 +419,7 @@ export class TokenPool {
     if (demand.seen < this.options.minSightings) return;
     const target = Math.min(
       this.options.maxPoolSize,
-      Math.max(1, Math.ceil(demand.recent * HEADROOM)),
+      reserveFor(demand.recent, state.served),
       usable(demand.expected, demand.seen, demand.pages),
     );
     let n = await fleet.plan({
@@ -459,6 +485,7 @@ export class TokenPool {
     };
     try {
       const first = await takeOne();
+      recordServed(state, first !== undefined);
       if (first) return first;
       const held = await fleet.held(state.key);
       if (held.inFlight === 0) return undefined;

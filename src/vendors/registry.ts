@@ -132,6 +132,12 @@ export const FORM_MARKERS = {
   responseFields: vendors.flatMap((v) => (v.form.responseField ? [v.form.responseField] : [])),
 } as const;
 
+/** Whether a captcha was found before its vendor's own frame (which names the widget) was there. */
+export function stillRendering(captcha: DetectedCaptcha): boolean {
+  if (captcha.widgetId !== undefined || captcha.unsupported !== undefined) return false;
+  return vendors.some((v) => v.vendor === captcha.vendor && 'rendersOwnFrame' in v && v.rendersOwnFrame === true);
+}
+
 /**
  * Whether a detected captcha's widget is still rendered in `frame` (the frame detection found it in), as its vendor
  * tells from that frame's children; true where the vendor has no such check.

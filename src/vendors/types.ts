@@ -96,6 +96,11 @@ export interface VendorModule<Key extends string = string, Dom = unknown, Main =
   readonly label: string;
   /** How long its token is accepted after the API handed it out, in ms (absent: 120 s). */
   readonly tokenLifetime?: number;
+  /**
+   * Every widget of this vendor renders a frame of its own that names it (the widget id is read from it): a widget
+   * found without an id is still rendering, and detection waits for its frame within its settle time.
+   */
+  readonly rendersOwnFrame?: boolean;
   /** Main-world globals whose presence means its script runs in the frame (read before the main-world scan). */
   readonly pageGlobals: readonly string[];
   /** The kind of the vendor's own frame at `url`, named `<key>` or `<key>-<what>`; undefined for other frames. */

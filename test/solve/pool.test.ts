@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CaptchaSolver, SolveResult, SolverEvent } from '../../src/index.js';
-import { poolKeyOf } from '../../src/solve/pool.js';
+import { poolKeyOf, reserveFor } from '../../src/solve/pool.js';
 import { closePage } from '../support/browser.js';
 import { until, useSolverHarness } from './solver-harness.js';
 import { step } from './support.js';
@@ -82,6 +82,31 @@ describe('pool keys', () => {
     expect(poolKeyOf(captcha({ type: 'ReCaptchaV2STaskProxyless', s: 'abc' }))).toBeUndefined();
     expect(poolKeyOf(captcha({ type: 'RecaptchaV2SEnterpriseTaskProxyless', s: 'abc' }))).toBeUndefined();
     expect(poolKeyOf(captcha({ type: 'FuncaptchaTaskProxyless' }, 'funcaptcha'))).toBeUndefined();
+  });
+});
+
+describe('pool size', () => {
+  const atOnce = (n: number) => Array.from({ length: n }, () => true);
+  const waited = (n: number) => Array.from({ length: n }, () => false);
+
+  it('holds the demand seen, no more, while every page is served at once (the end of a crawl wastes nothing extra)', () => {
+    expect(reserveFor(4, atOnce(8))).toBe(4);
+    expect(reserveFor(2, atOnce(3))).toBe(2);
+    expect(reserveFor(1, atOnce(8))).toBe(1);
+  });
+
+  it('adds headroom as far as recent pages had to wait, up to a quarter when all did', () => {
+    expect(reserveFor(4, waited(8))).toBe(5);
+    expect(reserveFor(8, waited(8))).toBe(10);
+    expect(reserveFor(8, [...atOnce(4), ...waited(4)])).toBe(9);
+    expect(reserveFor(8, [...waited(1), ...atOnce(7)])).toBe(9);
+    // Before any take was seen the key is treated as waiting (its first pages paid their own tasks).
+    expect(reserveFor(4, [])).toBe(5);
+  });
+
+  it('keeps at least one token for a key met at all', () => {
+    expect(reserveFor(0, atOnce(8))).toBe(1);
+    expect(reserveFor(0, waited(8))).toBe(1);
   });
 });
 

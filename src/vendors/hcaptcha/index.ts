@@ -16,6 +16,7 @@ export const hcaptcha = {
   prices: HCAPTCHA_PRICES,
   websiteKey: HCAPTCHA_KEY,
   tokenLifetime: TOKEN_SECONDS * 1000,
+  rendersOwnFrame: true,
   taskFamily: () => 'hcaptcha',
   chooseTaskType: () => 'HcaptchaTaskProxyless',
   buildTask: buildHcaptchaTask,

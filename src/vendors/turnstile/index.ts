@@ -16,6 +16,7 @@ export const turnstile = {
   prices: TURNSTILE_PRICES,
   websiteKey: TURNSTILE_KEY,
   tokenLifetime: TOKEN_SECONDS * 1000,
+  rendersOwnFrame: true,
   taskFamily: () => 'turnstile',
   chooseTaskType: () => 'CloudFlareTurnstileTask',
   buildTask: buildTurnstileTask,
