@@ -215,6 +215,11 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
     return this.#evaluateThroughDocument<T>(expression);
   }
 
+  /** Route 'realms' (Firefox): a BiDi sandbox is an Xray sandbox, which reaches page objects through a waiver. */
+  async mainThroughIsolated(): Promise<boolean> {
+    return (await this.page.mainWorldRoute()) === 'realms' && typeof this.raw.isolatedRealm === 'function';
+  }
+
   /** Route 'realms': the frame's main realm, through the driver alone. */
   #mainRealmEvaluate(expression: string): Promise<unknown> {
     const realm = this.raw.mainRealm?.();
