@@ -81,7 +81,7 @@ const HAS_CAPTCHA_JS = `(${[
  * The main-world scan behind that check: most frames hold no captcha JavaScript, and there the bundle sits in a
  * function that is never called, so it is only pre-parsed.
  */
-const MAIN_SCAN_EXPRESSION = `(() => {
+export const MAIN_SCAN_EXPRESSION = `(() => {
   if (!${HAS_CAPTCHA_JS}) return ${JSON.stringify(NO_CAPTCHA_JS)};
   const load = function () { return ${mainScanSource}; };
   return load().scanMain({});
@@ -123,7 +123,7 @@ function parseMain(frame: DriverFrame, json: string): MainScan {
  * others and re-run per call (it reads the early hook's records when it starts). `main` is absent where there is no
  * waiver (the caller then reads the main world itself); `mainError` says why the main part failed.
  */
-const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
+export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
   'scan-with-main',
   `(() => {
   const dom = ${scanSource};
@@ -148,7 +148,7 @@ const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
 })()`,
 );
 
-interface ScansFromIsolated {
+export interface ScansFromIsolated {
   dom: DomScan;
   main?: string;
   mainError?: string;
