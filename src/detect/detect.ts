@@ -8,9 +8,10 @@ import { InvalidOptionsError } from '../api/errors.js';
 import { watcherOf } from '../attach/index.js';
 import { isNavigationError } from '../drivers/errors.js';
 import { type DriverTarget, toDriverTarget } from '../drivers/index.js';
-import { SCAN_BUNDLE } from '../drivers/inpage.js';
+import { inpageBundle, SCAN_BUNDLE } from '../drivers/inpage.js';
 import type { DriverFrame, DriverPage } from '../drivers/types.js';
 import { mainScanSource } from '../inpage/generated/main-scan.js';
+import { scanSource } from '../inpage/generated/scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
 import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
 import { emptyMainScan, PAGE_GLOBALS, stillRendering, vendors } from '../vendors/registry.js';
@@ -80,7 +81,7 @@ const HAS_CAPTCHA_JS = `(${[
  * The main-world scan behind that check: most frames hold no captcha JavaScript, and there the bundle sits in a
  * function that is never called, so it is only pre-parsed.
  */
-const MAIN_SCAN_EXPRESSION = `(() => {
+export const MAIN_SCAN_EXPRESSION = `(() => {
   if (!${HAS_CAPTCHA_JS}) return ${JSON.stringify(NO_CAPTCHA_JS)};
   const load = function () { return ${mainScanSource}; };
   return load().scanMain({});
@@ -100,12 +101,72 @@ async function readMain(frame: DriverFrame): Promise<MainScan> {
   let json: string | null = null;
   if (withoutCaptchaJS.has(frame)) json = await frame.evaluateMain<string | null>(MAIN_CHECK_EXPRESSION);
   json ??= await frame.evaluateMain<string>(MAIN_SCAN_EXPRESSION);
+  return parseMain(frame, json);
+}
+
+function parseMain(frame: DriverFrame, json: string): MainScan {
   if (json === NO_CAPTCHA_JS) {
     withoutCaptchaJS.add(frame);
     return emptyMainScan();
   }
   withoutCaptchaJS.delete(frame);
   return JSON.parse(json) as MainScan;
+}
+
+/**
+ * Both scans in one isolated evaluation, where the isolated world reaches page objects through an Xray waiver
+ * (`window.wrappedJSObject`, Firefox): the DOM scan as usual, then the main-world scan run in the isolated world
+ * against the waived page window. The main-scan bundle is evaluated inside a function whose parameters shadow the
+ * DOM globals it names (the window, its document and DOM interfaces, all the page's, as in the main world), while
+ * the language builtins it calls (`Object`, `Reflect`, `JSON`, ...) stay the isolated world's own. Nothing is
+ * written to the page and no code of ours enters the main world; the bundle is kept in the isolated world like the
+ * others and re-run per call (it reads the early hook's records when it starts). `main` is absent where there is no
+ * waiver (the caller then reads the main world itself); `mainError` says why the main part failed.
+ */
+export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
+  'scan-with-main',
+  `(() => {
+  const dom = ${scanSource};
+  const mainScan = function (globalThis, window, self, document, Element, Node, ShadowRoot) {
+    return ${mainScanSource};
+  };
+  return {
+    scan() {
+      const out = { dom: dom.scanFrame() };
+      try {
+        const page = window.wrappedJSObject;
+        if (typeof page !== 'object' || page === null || page === window) return out;
+        out.main = ((globalThis) => ${HAS_CAPTCHA_JS})(page)
+          ? mainScan(page, page, page, page.document, page.Element, page.Node, page.ShadowRoot).scanMain({})
+          : ${JSON.stringify(NO_CAPTCHA_JS)};
+      } catch (error) {
+        out.mainError = String((error && error.message) || error);
+      }
+      return out;
+    },
+  };
+})()`,
+);
+
+export interface ScansFromIsolated {
+  dom: DomScan;
+  main?: string;
+  mainError?: string;
+}
+
+/** The frame's main-world and DOM reads, settled: in one isolated evaluation where the driver allows, else two. */
+async function readWorlds(
+  frame: DriverFrame,
+): Promise<[PromiseSettledResult<MainScan>, PromiseSettledResult<DomScan>]> {
+  if (await frame.mainThroughIsolated?.()) {
+    const both = await frame.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+    const dom: PromiseFulfilledResult<DomScan> = { status: 'fulfilled', value: both.dom };
+    if (both.main !== undefined) return [{ status: 'fulfilled', value: parseMain(frame, both.main) }, dom];
+    if (both.mainError !== undefined) return [{ status: 'rejected', reason: new Error(both.mainError) }, dom];
+    const [main] = await Promise.allSettled([readMain(frame)]);
+    return [main, dom];
+  }
+  return Promise.allSettled([readMain(frame), frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame')]);
 }
 
 /**
@@ -116,10 +177,7 @@ async function readMain(frame: DriverFrame): Promise<MainScan> {
  */
 async function scanFrame(frame: DriverFrame): Promise<FrameScan> {
   for (let attempt = 0; ; attempt++) {
-    const [mainRead, domRead] = await Promise.allSettled([
-      readMain(frame),
-      frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame'),
-    ]);
+    const [mainRead, domRead] = await readWorlds(frame);
     if (domRead.status === 'rejected') throw domRead.reason;
     if (mainRead.status === 'rejected') {
       const message = errorText(mainRead.reason);

@@ -9,13 +9,14 @@ export function inpageCall(bundleSource: string, exportName: string, arg?: unkno
   return `(${bundleSource}).${exportName}(${arg === undefined ? '' : JSON.stringify(arg)})`;
 }
 
-function bundle(name: string, source: string): InpageBundle {
+/** A bundle named `name` with an id that changes with its source. */
+export function inpageBundle(name: string, source: string): InpageBundle {
   let hash = 0;
   for (let i = 0; i < source.length; i++) hash = (hash * 31 + source.charCodeAt(i)) | 0;
   return { id: `${name}:${(hash >>> 0).toString(36)}`, source };
 }
 
 /** The isolated-world scanner (src/inpage/scan.ts). */
-export const SCAN_BUNDLE = bundle('scan', scanSource);
+export const SCAN_BUNDLE = inpageBundle('scan', scanSource);
 /** The isolated-world injector (src/inpage/inject.ts). */
-export const INJECT_BUNDLE = bundle('inject', injectSource);
+export const INJECT_BUNDLE = inpageBundle('inject', injectSource);

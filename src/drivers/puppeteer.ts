@@ -1,5 +1,6 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
 
+import { acknowledgePromptly } from './ack.js';
 import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
 import {
   type CdpSessionLike,
@@ -37,6 +38,7 @@ export interface PuppeteerFrameLike extends RawFrameLike<PuppeteerFrameLike> {
 /** The part of a puppeteer-core Page we use. */
 export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
   evaluateOnNewDocument(source: string): Promise<unknown>;
+  browser?(): { wsEndpoint?(): string };
 }
 
 /**
@@ -49,10 +51,11 @@ export interface PuppeteerPageLike extends RawPageLike<PuppeteerFrameLike> {
 export type MainWorldRoute = 'driver' | 'document' | 'realms';
 
 /**
- * Route 'realms' only: how long an evaluation waits for the one before it. Two evaluations in flight at once on
- * Firefox's WebDriver BiDi connection took ~40 ms where one after the other took ~2 ms each (two answers written
- * back to back wait for the first one's delayed TCP acknowledgement), so evaluations of a page go one at a time; one
- * that takes longer than this (a page promise it awaits) no longer holds the others back.
+ * Route 'realms' only, where the connection's acknowledgements cannot be made prompt (`ack.ts`): how long an
+ * evaluation waits for the one before it. Two evaluations in flight at once on Firefox's WebDriver BiDi connection
+ * took ~40 ms where one after the other took ~2 ms each (two answers written back to back wait for the first one's
+ * delayed TCP acknowledgement), so evaluations of a page go one at a time; one that takes longer than this (a page
+ * promise it awaits) no longer holds the others back.
  */
 const TURN_WAIT_MS = 50;
 
@@ -60,9 +63,15 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
   readonly kind = 'puppeteer' as const;
   #route: Promise<MainWorldRoute> | undefined;
   #turn: Promise<unknown> = Promise.resolve();
+  /** Route 'realms': the connection acknowledges every message at once, so evaluations may overlap. */
+  #promptAcks = false;
 
-  /** Runs `evaluate` once the page's previous evaluation settled, or after TURN_WAIT_MS at most (route 'realms'). */
+  /**
+   * Route 'realms': runs `evaluate` at once where the connection acknowledges promptly; otherwise once the page's
+   * previous evaluation settled, or after TURN_WAIT_MS at most.
+   */
   inTurn<T>(evaluate: () => Promise<T>): Promise<T> {
+    if (this.#promptAcks) return evaluate();
     const previous = this.#turn;
     let timer: NodeJS.Timeout | undefined;
     const waited = Promise.race([
@@ -97,7 +106,10 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
   /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
   mainWorldRoute(): Promise<MainWorldRoute> {
     if (!this.#route) {
-      const probing = probeRoute(this.raw.mainFrame());
+      const probing = probeRoute(this.raw.mainFrame()).then((route) => {
+        if (route === 'realms') this.#promptAcks = this.#acknowledgePromptly();
+        return route;
+      });
       this.#route = probing;
       // A probe that failed (a navigation under it) is tried again on the next call.
       probing.catch(() => {
@@ -105,6 +117,16 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
       });
     }
     return this.#route;
+  }
+
+  /** Route 'realms': makes the browser connection acknowledge every message at once (`ack.ts`); false if it cannot. */
+  #acknowledgePromptly(): boolean {
+    try {
+      const endpoint = this.raw.browser?.().wsEndpoint?.();
+      return typeof endpoint === 'string' && endpoint !== '' && acknowledgePromptly(endpoint);
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -191,6 +213,11 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
       return (realm ? await inRealm(realm, this.raw.client, expression) : await this.raw.evaluate(expression)) as T;
     }
     return this.#evaluateThroughDocument<T>(expression);
+  }
+
+  /** Route 'realms' (Firefox): a BiDi sandbox is an Xray sandbox, which reaches page objects through a waiver. */
+  async mainThroughIsolated(): Promise<boolean> {
+    return (await this.page.mainWorldRoute()) === 'realms' && typeof this.raw.isolatedRealm === 'function';
   }
 
   /** Route 'realms': the frame's main realm, through the driver alone. */

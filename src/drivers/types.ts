@@ -33,6 +33,12 @@ export interface DriverFrame {
    * isolated world it is evaluated afresh in the main world on every call, leaving nothing behind.
    */
   callIsolated<T>(bundle: InpageBundle, exportName: string, arg?: unknown): Promise<T>;
+  /**
+   * True where code in the isolated world may reach the main world's objects through an Xray waiver
+   * (`window.wrappedJSObject`: Firefox, whose WebDriver BiDi sandboxes are Xray sandboxes), so one isolated
+   * evaluation can read both worlds. Only a hint: the code checks for the waiver itself and says when it is missing.
+   */
+  mainThroughIsolated?(): Promise<boolean>;
 }
 
 /** A prebuilt in-page bundle (src/inpage/generated): an expression that evaluates to an object of functions. */
