@@ -100,7 +100,11 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
 
   /** On the 'realms' route (WebDriver BiDi) Puppeteer's responses may have no body to give: the page copies them. */
   async bodiesFromPage(): Promise<boolean> {
-    return (await this.mainWorldRoute()) === 'realms';
+    // Asked at attach(), often before the first navigation: the route itself is probed later, on a loaded document
+    // (rebrowser's main-world route cannot be told on about:blank); here only whether the session speaks CDP.
+    if (this.#route) return (await this.#route) === 'realms';
+    const client = this.raw.mainFrame().client;
+    return client !== undefined && !(await answersCdp(client));
   }
 
   /** Found once per page, by behaviour: is the document `frame.evaluate` sees the main world's own object? */
