@@ -93,21 +93,37 @@ export function poolKeyOf(captcha: Pick<DetectedCaptcha, 'vendor' | 'enterprise'
 }
 
 /**
- * Tokens kept in flight per token met during one solve time, at most: the share of the key's recent pages that had to
- * wait scales it from 1 (none waited: the demand seen is the demand) up to this (all waited: arrivals were slowed down
- * by the waits, and the slower quarter of solves needs cover).
+ * Tokens kept in flight per token met during one solve time, at most. Headroom covers two things: solves slower than
+ * the sizing's solve time (their spread), and pages that had to wait (they arrive later, so the demand seen is short
+ * of the real one). With neither (steady solve times, every page served at once) the demand seen is the demand, and
+ * the crawl's end leaves no token bought for cover.
  */
 const MAX_HEADROOM = 1.25;
 /** How many recent takes the headroom looks at. */
 const SERVED_SAMPLES = 8;
+/** Solve times whose interquartile range is at most this share of their median count as steady (poll granularity). */
+const STEADY_SPREAD = 0.1;
+/** ... and from this share on, as spread enough for the whole headroom. */
+const WIDE_SPREAD = 0.5;
+
+/** How spread the solve times are, from 0 (steady) to 1 (wide): their interquartile range over their median. */
+function spreadOf(durations: readonly number[]): number {
+  if (durations.length < 4) return 1;
+  const median = quantile(durations, 0.5);
+  if (!(median > 0)) return 1;
+  const iqr = (quantile(durations, 0.75) - quantile(durations, 0.25)) / median;
+  return Math.min(1, Math.max(0, (iqr - STEADY_SPREAD) / (WIDE_SPREAD - STEADY_SPREAD)));
+}
 
 /**
  * Tokens to hold for a key (ready or in flight, not promised yet) after a page met it: the demand seen during one
- * solve time, plus headroom as far as the key's recent takes had to wait (`served`: true when served at once).
+ * solve time, plus headroom as far as the key's solve times spread (`durations`, ms) or its recent takes had to wait
+ * (`served`: true when served at once). Few samples count as wide and waiting.
  */
-export function reserveFor(demand: number, served: readonly boolean[]): number {
+export function reserveFor(demand: number, served: readonly boolean[], durations: readonly number[]): number {
   const waited = served.length === 0 ? 1 : served.filter((atOnce) => !atOnce).length / served.length;
-  return Math.max(1, Math.ceil(demand * (1 + (MAX_HEADROOM - 1) * waited) - 1e-9));
+  const cover = Math.max(waited, spreadOf(durations));
+  return Math.max(1, Math.ceil(demand * (1 + (MAX_HEADROOM - 1) * cover) - 1e-9));
 }
 
 function recordServed(state: KeyState, atOnce: boolean): void {
@@ -358,7 +374,7 @@ export class TokenPool {
     const demand = state.meets.filter((t) => now - t <= window).length;
     const target = Math.min(
       this.options.maxPoolSize,
-      reserveFor(demand, state.served),
+      reserveFor(demand, state.served, state.durations),
       usable(this.#expected.get(state.host), state.seen, this.#pages.get(state.host) ?? 0),
     );
     const held = state.ready.length + state.inFlight.size;
@@ -419,7 +435,7 @@ export class TokenPool {
     if (demand.seen < this.options.minSightings) return;
     const target = Math.min(
       this.options.maxPoolSize,
-      reserveFor(demand.recent, state.served),
+      reserveFor(demand.recent, state.served, state.durations),
       usable(demand.expected, demand.seen, demand.pages),
     );
     let n = await fleet.plan({
