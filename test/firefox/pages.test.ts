@@ -12,7 +12,7 @@ import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, detect, solveCaptchas } from '../../src/index.js';
 import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
-import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
+import { type BrowserLike, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { NEEDS_ATTACH } from '../stealth/suite.js';
 import { closePage, newPage } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
@@ -45,34 +45,11 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
       if (withAttach) await step('attach', attach(page));
       await step('goto', page.goto(fixture.url));
       site.resetVerifications();
-      const from = server.requests.length;
       const found = await step('detect', detect(page, { timeout: 5_000 }));
       expect(found.map((c) => [c.sitekey, c.task.type])).toEqual(
         site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
       );
-      const result = await step(
-        'solveCaptchas',
-        solveCaptchas(page, {
-          clientKey: CLIENT_KEY,
-          apiURL: server.url,
-          pollInterval: 50,
-          detectTimeout: 5_000,
-          timeout: 15_000,
-        }),
-        20_000,
-      );
-      expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
-      // Cloudflare's challenge page is detected and skipped with its reason; no task is created for it.
-      const solvable = fixture.captchas.filter((c) => !c.unsupported);
-      expect(result.solved).toBe(solvable.length);
-      expect(result.results.filter((r) => r.skipped === 'unsupported')).toHaveLength(
-        fixture.captchas.length - solvable.length,
-      );
-      if (solvable.length > 0) {
-        const verifications = await step('verify', submitAndVerify(site, page, fixture));
-        expect(verifications.map((v) => v.ok)).toEqual(solvable.map(() => true));
-      }
-      expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(solvable.length);
+      await solveAllAndVerify({ site, server, page, fixture });
     } finally {
       await closePage(page);
     }

@@ -1,5 +1,7 @@
 /** Shared helpers of the solving tests: one browser per test file, the documented prices, page submission. */
+import { expect } from 'vitest';
 import type { FixturePage, FixtureSite, Verification } from '../../fixtures/site/index.js';
+import { solveCaptchas } from '../../src/index.js';
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 /** EzCaptcha prices in points, copied from docs/ezcaptcha-api.md (not imported from src, so a wrong table fails). */
@@ -83,4 +85,41 @@ export async function step<T>(label: string, promise: Promise<T>, ms = 15_000): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * solveCaptchas() on a loaded fixture page, then the site's verdict: no captcha failed, every solvable one solved and
+ * verified with one task each; Cloudflare's challenge page is skipped as 'unsupported' and costs no task.
+ */
+export async function solveAllAndVerify(o: {
+  site: FixtureSite;
+  server: { url: string; requests: readonly { endpoint: string }[] };
+  page: PageLike;
+  fixture: FixturePage;
+  click?: (selector: string) => Promise<unknown>;
+}): Promise<void> {
+  const { site, server, page, fixture } = o;
+  const from = server.requests.length;
+  const result = await step(
+    'solveCaptchas',
+    solveCaptchas(page, {
+      clientKey: CLIENT_KEY,
+      apiURL: server.url,
+      pollInterval: 50,
+      detectTimeout: 5_000,
+      timeout: 15_000,
+    }),
+    20_000,
+  );
+  expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
+  const solvable = fixture.captchas.filter((c) => !c.unsupported);
+  expect(result.solved).toBe(solvable.length);
+  expect(result.results.filter((r) => r.skipped === 'unsupported')).toHaveLength(
+    fixture.captchas.length - solvable.length,
+  );
+  if (solvable.length > 0) {
+    const verifications = await step('verify', submitAndVerify(site, page, fixture, o.click));
+    expect(verifications.map((v) => v.ok)).toEqual(solvable.map(() => true));
+  }
+  expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(solvable.length);
 }

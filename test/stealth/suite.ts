@@ -11,7 +11,7 @@ import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, solveCaptchas } from '../../src/index.js';
 import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
-import { type BrowserLike, CLIENT_KEY, type PageLike, requestsSince, step, submitAndVerify } from '../solve/support.js';
+import { type BrowserLike, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
@@ -54,30 +54,7 @@ export function stealthPageSuite(driver: StealthDriverName): void {
       if (withAttach) await step('attach', attach(page));
       await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));
       site.resetVerifications();
-      const from = server.requests.length;
-      const result = await step(
-        'solveCaptchas',
-        solveCaptchas(page, {
-          clientKey: CLIENT_KEY,
-          apiURL: server.url,
-          pollInterval: 50,
-          detectTimeout: 5_000,
-          timeout: 15_000,
-        }),
-        20_000,
-      );
-      expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
-      // Cloudflare's challenge page is detected and skipped with its reason; no task is created for it.
-      const solvable = fixture.captchas.filter((c) => !c.unsupported);
-      expect(result.solved).toBe(solvable.length);
-      expect(result.results.filter((r) => r.skipped === 'unsupported')).toHaveLength(
-        fixture.captchas.length - solvable.length,
-      );
-      if (solvable.length > 0) {
-        const verifications = await step('verify', submitAndVerify(site, page, fixture, stealthClick(driver, page)));
-        expect(verifications.map((v) => v.ok)).toEqual(solvable.map(() => true));
-      }
-      expect(requestsSince(server.requests, from, 'createTask')).toHaveLength(solvable.length);
+      await solveAllAndVerify({ site, server, page, fixture, click: stealthClick(driver, page) });
     } finally {
       await closePage(page);
     }
