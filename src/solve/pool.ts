@@ -4,6 +4,7 @@
  * single use, served only while younger than `maxTokenAge`, and never to another key; unused ones count as waste, and
  * the pool never holds more unused tokens than the waste budget has left.
  */
+import { setMaxListeners } from 'node:events';
 import createDebug from 'debug';
 import { AbortError } from '../api/errors.js';
 import type { FleetStore, StoredToken } from '../fleet/types.js';
@@ -175,6 +176,9 @@ export class TokenPool {
     store?: FleetStore,
   ) {
     this.#fleet = store?.shared ? store : undefined;
+    // One listener per task in flight (removed when it settles): up to maxPoolSize per key, which may exceed Node's
+    // default of 10 without any leak.
+    setMaxListeners(0, this.#closed.signal);
   }
 
   /** solve() was called on a page of this host (counted whether or not it holds a captcha). */
