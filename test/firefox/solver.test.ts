@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../fixtures/ezcaptcha-server/types.js';
 import { decodeToken } from '../../fixtures/shared/token.js';
 import type { CaptchaSolver, SolveOptions, SolveResult, SolverEvent } from '../../src/index.js';
-import { until, useSolverHarness } from '../solve/solver-harness.js';
+import { expectSightCollected, until, useSolverHarness } from '../solve/solver-harness.js';
 import { type PageLike, step } from '../solve/support.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP } from '../support/firefox.js';
 
@@ -40,18 +40,7 @@ describe.runIf(FIREFOX_FOUND)('CaptchaSolver on Firefox', () => {
     await goto(page, name);
     env.site.resetVerifications();
     await until('sight task solved', () => events.some((e) => e.type === 'solved'));
-    const sightTask = events.find((e) => e.type === 'taskCreated');
-    const calledAt = Date.now();
-    const result = await step('solve', solver.solve(page));
-    expect(result.solved).toBe(1);
-    const [r] = result.results;
-    expect(r?.source).toBe('sight');
-    expect(r?.taskId).toBe(sightTask?.type === 'taskCreated' ? sightTask.taskId : 'none');
-    expect(env.server.tasks.get(r?.taskId ?? '')?.firstReadyPollAt).toBeLessThan(calledAt);
-    expect(creates().length - from).toBe(1);
-    const [v] = await env.site.waitForVerification(name, { count: 1 });
-    expect(v).toMatchObject({ ok: true });
-    expect(v?.claims?.taskId).toBe(r?.taskId);
+    await expectSightCollected({ env, solver, page, name, events, tasksSince: () => creates().length - from });
   });
 
   it('solveOnSight creates a v3 task only once the action is known, with that action', async () => {

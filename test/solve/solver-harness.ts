@@ -2,11 +2,11 @@
  * What the zero-wait tests (pool, sight) share: one fixture site, one local EzCaptcha server and one playwright-core
  * browser per file; solvers that record their events; pages and solvers closed after each test.
  */
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { CaptchaSolver, type SolveOptions, type SolverEvent } from '../../src/index.js';
+import { CaptchaSolver, type SolveOptions, type SolveResult, type SolverEvent } from '../../src/index.js';
 import { closePage, newPage } from '../support/browser.js';
 import { launchFirefox } from '../support/firefox.js';
 import { type BrowserLike, CLIENT_KEY, launch, type PageLike, step } from './support.js';
@@ -93,4 +93,32 @@ export async function until(label: string, predicate: () => boolean, ms = 10_000
     })(),
     ms,
   );
+}
+
+/**
+ * solve() on a page whose captcha a sight task already solved: it collects that task's token (source 'sight', polled
+ * ready before the call), creates no other task, and the site verifies the token of that task.
+ */
+export async function expectSightCollected(o: {
+  env: SolverHarness;
+  solver: CaptchaSolver;
+  page: PageLike;
+  name: string;
+  events: readonly SolverEvent[];
+  /** createTask requests since the test began. */
+  tasksSince(): number;
+}): Promise<SolveResult> {
+  const sightTask = o.events.find((e) => e.type === 'taskCreated');
+  const calledAt = Date.now();
+  const result = await step('solve', o.solver.solve(o.page));
+  expect(result.solved).toBe(1);
+  const [r] = result.results;
+  expect(r?.source).toBe('sight');
+  expect(r?.taskId).toBe(sightTask?.type === 'taskCreated' ? sightTask.taskId : 'none');
+  expect(o.env.server.tasks.get(r?.taskId ?? '')?.firstReadyPollAt).toBeLessThan(calledAt);
+  expect(o.tasksSince()).toBe(1);
+  const [v] = await o.env.site.waitForVerification(o.name, { count: 1 });
+  expect(v).toMatchObject({ ok: true });
+  expect(v?.claims?.taskId).toBe(r?.taskId);
+  return result;
 }
