@@ -14,7 +14,7 @@ import { mainScanSource } from '../inpage/generated/main-scan.js';
 import { scanSource } from '../inpage/generated/scan.js';
 import type { DetectedCaptcha, NetworkEvidence } from '../model/captcha.js';
 import { type DomScan, type FrameScan, HOOK_KEY, type MainScan } from '../model/inpage.js';
-import { emptyMainScan, PAGE_GLOBALS, stillRendering, vendors } from '../vendors/registry.js';
+import { emptyDomScan, emptyMainScan, PAGE_GLOBALS, stillRendering, vendors } from '../vendors/registry.js';
 import { classify, type ScannedFrame } from './classify.js';
 import { markRead } from './found.js';
 import { collectFrames, comparePaths, type FrameNode } from './frames.js';
@@ -142,9 +142,35 @@ export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
       } catch (error) {
         out.mainError = String((error && error.message) || error);
       }
+      try {
+        out.emptyBlank = emptyBlankChildren();
+      } catch {
+        // Not counted: every child frame is scanned on its own.
+      }
       return out;
     },
   };
+  function emptyBlankChildren() {
+    let empty = 0;
+    for (const element of document.querySelectorAll('iframe, frame')) {
+      const src = element.getAttribute('src');
+      if (element.hasAttribute('srcdoc') || (src && src !== 'about:blank')) continue;
+      const doc = element.contentDocument;
+      const child = element.contentWindow;
+      if (!doc || !child || doc.location.href !== 'about:blank') return -1;
+      const root = doc.documentElement;
+      const head = doc.head;
+      const body = doc.body;
+      const bare =
+        doc.readyState === 'complete' && child.length === 0 && root && head && body &&
+        root.childNodes.length === 2 && !head.firstChild && !body.firstChild &&
+        !(body.openOrClosedShadowRoot || body.shadowRoot);
+      const page = child.wrappedJSObject;
+      if (!bare || typeof page !== 'object' || page === null || ((globalThis) => ${HAS_CAPTCHA_JS})(page)) return -1;
+      empty++;
+    }
+    return empty;
+  }
 })()`,
 );
 
@@ -152,21 +178,48 @@ export interface ScansFromIsolated {
   dom: DomScan;
   main?: string;
   mainError?: string;
+  /**
+   * How many of the document's frame elements without a `src` (or with `about:blank`) and without `srcdoc` hold an
+   * empty same-origin `about:blank` document (no element besides an empty head and body, no child frame, no captcha
+   * JavaScript, early hook included); -1 when one of them holds anything or cannot be read. Frames in shadow roots
+   * are not counted (the caller then finds more `about:blank` children than counted, and reads them all).
+   */
+  emptyBlank?: number;
 }
 
-/** The frame's main-world and DOM reads, settled: in one isolated evaluation where the driver allows, else two. */
-async function readWorlds(
-  frame: DriverFrame,
-): Promise<[PromiseSettledResult<MainScan>, PromiseSettledResult<DomScan>]> {
+/** One frame's two reads, settled, and what its isolated world counted of empty `about:blank` children. */
+interface WorldReads {
+  main: PromiseSettledResult<MainScan>;
+  dom: PromiseSettledResult<DomScan>;
+  emptyBlank?: number;
+}
+
+/** The frame's main-world and DOM reads: in one isolated evaluation where the driver allows, else two. */
+async function readWorlds(frame: DriverFrame): Promise<WorldReads> {
   if (await frame.mainThroughIsolated?.()) {
     const both = await frame.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
     const dom: PromiseFulfilledResult<DomScan> = { status: 'fulfilled', value: both.dom };
-    if (both.main !== undefined) return [{ status: 'fulfilled', value: parseMain(frame, both.main) }, dom];
-    if (both.mainError !== undefined) return [{ status: 'rejected', reason: new Error(both.mainError) }, dom];
+    const emptyBlank = both.emptyBlank !== undefined ? { emptyBlank: both.emptyBlank } : {};
+    if (both.main !== undefined) {
+      return { main: { status: 'fulfilled', value: parseMain(frame, both.main) }, dom, ...emptyBlank };
+    }
+    if (both.mainError !== undefined) {
+      return { main: { status: 'rejected', reason: new Error(both.mainError) }, dom, ...emptyBlank };
+    }
     const [main] = await Promise.allSettled([readMain(frame)]);
-    return [main, dom];
+    return { main: main!, dom, ...emptyBlank };
   }
-  return Promise.allSettled([readMain(frame), frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame')]);
+  const [main, dom] = await Promise.allSettled([
+    readMain(frame),
+    frame.callIsolated<DomScan>(SCAN_BUNDLE, 'scanFrame'),
+  ]);
+  return { main, dom };
+}
+
+/** A frame's merged evidence, and how many empty `about:blank` children it vouched for (see ScansFromIsolated). */
+interface FrameRead {
+  scan: FrameScan;
+  emptyBlank?: number;
 }
 
 /**
@@ -175,27 +228,74 @@ async function readWorlds(
  * are matched by path. A main world we cannot read leaves the DOM's evidence, with a note. The reads are not atomic:
  * a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
  */
-async function scanFrame(frame: DriverFrame): Promise<FrameScan> {
+export async function scanFrame(frame: DriverFrame): Promise<FrameRead> {
   for (let attempt = 0; ; attempt++) {
-    const [mainRead, domRead] = await readWorlds(frame);
+    const { main: mainRead, dom: domRead, emptyBlank } = await readWorlds(frame);
+    const counted = emptyBlank !== undefined ? { emptyBlank } : {};
     if (domRead.status === 'rejected') throw domRead.reason;
     if (mainRead.status === 'rejected') {
       const message = errorText(mainRead.reason);
       if (isNavigationError(message)) throw mainRead.reason;
       const scan = mergeScans(domRead.value, undefined);
       scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
-      return scan;
+      return { scan, ...counted };
     }
     const main = mainRead.value;
     const scan = mergeScans(domRead.value, main);
     const changedMeanwhile = vendors.some((vendor) => vendor.readAgain?.(scan[vendor.key], main[vendor.key]));
-    if (!changedMeanwhile || attempt > 0) return scan;
+    if (!changedMeanwhile || attempt > 0) return { scan, ...counted };
+  }
+}
+
+/** What the scans of a frame find in an empty `about:blank` document (the same as reading it; tested). */
+export function emptyBlankScan(): FrameScan {
+  return mergeScans(emptyDomScan('about:blank', 'complete'), emptyMainScan());
+}
+
+/**
+ * An `about:blank` child frame, where one evaluation costs a round trip of its own (Firefox): its parent's scan, made
+ * in the same round, tells whether its `about:blank` children are empty (Google's widget adds such a frame), and then
+ * this frame needs no evaluation. Only when the parent vouched for exactly as many empty documents as it has
+ * `about:blank` children; else (and on the other routes) the frame is read as any other.
+ */
+async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRead>>): Promise<FrameRead> {
+  const parentRead = node.url === 'about:blank' && node.parent ? reads.get(node.parent) : undefined;
+  const parentFrame = node.parent?.frame;
+  if (
+    parentRead &&
+    parentFrame &&
+    lastEmptyBlank.get(parentFrame) !== -1 &&
+    (await node.frame.mainThroughIsolated?.())
+  ) {
+    const parent = await parentRead.catch(() => undefined);
+    const blank = parentFrame.childFrames().filter((child) => safeUrl(child) === 'about:blank').length;
+    if (parent?.emptyBlank === blank) return { scan: emptyBlankScan() };
+  }
+  const read = await withTimeout(scanFrame(node.frame), FRAME_SCAN_TIMEOUT_MS);
+  if (read.emptyBlank !== undefined) lastEmptyBlank.set(node.frame, read.emptyBlank);
+  return read;
+}
+
+/**
+ * What each frame's last scan counted of empty `about:blank` children: where it was -1, its `about:blank` children
+ * are read at once rather than after it (only a schedule: the count is taken again on every scan).
+ */
+const lastEmptyBlank = new WeakMap<DriverFrame, number>();
+
+function safeUrl(frame: DriverFrame): string {
+  try {
+    return frame.url();
+  } catch {
+    return '';
   }
 }
 
 async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<RoundResult> {
   const nodes = collectFrames(page, root);
   const result: RoundResult = { scanned: [], vendor: [], reports: [], unsettled: [], loading: [] };
+  // Parents come before their children in `nodes`, so a child's read finds its parent's here.
+  const reads = new Map<FrameNode, Promise<FrameRead>>();
+  for (const node of nodes) if (!node.vendor) reads.set(node, readFrame(node, reads));
   await Promise.all(
     nodes.map(async (node) => {
       if (node.vendor) {
@@ -204,7 +304,7 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         return;
       }
       try {
-        const scan = await withTimeout(scanFrame(node.frame), FRAME_SCAN_TIMEOUT_MS);
+        const { scan } = await reads.get(node)!;
         result.scanned.push({ node, scan });
         result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
         if (scan.readyState !== 'complete') {

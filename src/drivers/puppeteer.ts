@@ -274,7 +274,8 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
  */
 async function inSandbox(realm: RealmLike, expression: string): Promise<unknown> {
   const json = await realm.evaluate(
-    `(async () => { const v = await (${expression}); return v === undefined ? '' : (JSON.stringify(v) ?? ''); })()`,
+    `(() => { const text = (v) => (v === undefined ? '' : (JSON.stringify(v) ?? '')); const v = (${expression}); ` +
+      `return v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then(text) : text(v); })()`,
   );
   return typeof json === 'string' && json !== '' ? JSON.parse(json) : undefined;
 }

@@ -1,13 +1,20 @@
 /**
  * The Firefox (WebDriver BiDi) route's two shortcuts: the connection acknowledges every message at once (so a page's
  * evaluations may overlap), and one sandbox evaluation reads both worlds through the Xray waiver, giving the same
- * main-world scan as the main world itself, with and without the early hook. Skipped, with the reason, only when no
- * Firefox can be found.
+ * main-world scan as the main world itself, with and without the early hook; and a parent's scan vouches for its empty
+ * `about:blank` children, which then need no evaluation of their own, but never for one that holds anything. Skipped,
+ * with the reason, only when no Firefox can be found.
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
-import { MAIN_SCAN_EXPRESSION, SCAN_WITH_MAIN_BUNDLE, type ScansFromIsolated } from '../../src/detect/detect.js';
+import {
+  emptyBlankScan,
+  MAIN_SCAN_EXPRESSION,
+  SCAN_WITH_MAIN_BUNDLE,
+  type ScansFromIsolated,
+  scanFrame,
+} from '../../src/detect/detect.js';
 import { acknowledgePromptly } from '../../src/drivers/ack.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, detect } from '../../src/index.js';
@@ -88,4 +95,92 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
       }
     },
   );
+
+  it("vouches for the empty about:blank frame of Google's checkbox widget: reading it gives exactly that scan", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.page('v2-checkbox').url);
+      const found = await detect(page, { timeout: 10_000, explain: true });
+      expect(found).toHaveLength(1);
+      const driver = toDriverPage(page);
+      const blank = driver.mainFrame().childFrames().filter((frame) => frame.url() === 'about:blank');
+      expect(blank).toHaveLength(1);
+      const both = await driver.mainFrame().callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+      expect(both.emptyBlank).toBe(1);
+      // What the skipped read would have found, read for real.
+      expect((await scanFrame(blank[0]!)).scan).toEqual(emptyBlankScan());
+      const report = found.explanation?.frames.find((frame) => frame.url === 'about:blank');
+      expect(report).toMatchObject({ status: 'scanned', signals: ['early hook absent'] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  /**
+   * An about:blank frame of the page's own: `fill` runs in its window (empty when undefined) once the frame has loaded
+   * (Firefox replaces the first document of a new frame when its load completes).
+   */
+  function blankFrame(fill?: string): string {
+    return `new Promise((resolve) => {
+      const frame = document.createElement('iframe');
+      frame.addEventListener('load', () => {
+        ${fill ? `(${fill})(frame.contentWindow);` : ''}
+        resolve();
+      }, { once: true });
+      document.body.appendChild(frame);
+    })`;
+  }
+
+  const WIDGET_IN = `(w) => {
+    const div = w.document.createElement('div');
+    div.className = 'g-recaptcha';
+    div.setAttribute('data-sitekey', '6LdBlankFrameWidgetKeyAAAAAAAAAAAAAAAAAA1');
+    w.document.body.appendChild(div);
+    const script = w.document.createElement('script');
+    script.src = 'https://www.google.com/recaptcha/api.js';
+    w.document.head.appendChild(script);
+  }`;
+
+  it.each([
+    ['beside an empty one', [undefined, WIDGET_IN]],
+    ['alone', [WIDGET_IN]],
+  ] as const)('finds a widget the page renders into an about:blank frame %s', async (_, fills) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.page('no-captcha').url);
+      for (const fill of fills) await page.evaluate(blankFrame(fill));
+      const found = await detect(page, { timeout: 10_000, explain: true });
+      expect(found.map((c) => [c.kind, c.sitekey, c.framePath])).toEqual([
+        ['checkbox', '6LdBlankFrameWidgetKeyAAAAAAAAAAAAAAAAAA1', [fills.length - 1]],
+      ]);
+      // The frame's own document was read (its anchor frame alone would give the widget too).
+      const own = found.explanation?.frames.find((frame) => frame.framePath.join() === String(fills.length - 1));
+      expect(own?.signals).toContainEqual(expect.stringContaining('reCAPTCHA loader www.google.com/recaptcha/api.js'));
+      if (fills.length > 1) {
+        const empty = found.explanation?.frames.find((frame) => frame.framePath.join() === '0');
+        expect(empty).toMatchObject({ url: 'about:blank', status: 'scanned', signals: ['early hook absent'] });
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reads an about:blank frame with an empty body but captcha JavaScript in its window', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.page('no-captcha').url);
+      await page.evaluate(blankFrame('(w) => { w.___grecaptcha_cfg = { clients: {} }; }'));
+      await page.evaluate(blankFrame());
+      const both = await toDriverPage(page)
+        .mainFrame()
+        .callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+      expect(both.emptyBlank).toBe(-1);
+      const found = await detect(page, { explain: true });
+      const reports = found.explanation?.frames.filter((frame) => frame.url === 'about:blank') ?? [];
+      expect(reports).toHaveLength(2);
+      expect(reports[0]?.signals).not.toEqual(reports[1]?.signals);
+    } finally {
+      await page.close();
+    }
+  });
 });
