@@ -187,6 +187,14 @@ export interface ScansFromIsolated {
   emptyBlank?: number;
 }
 
+async function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  try {
+    return { status: 'fulfilled', value: await promise };
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
+}
+
 /** One frame's two reads, settled, and what its isolated world counted of empty `about:blank` children. */
 interface WorldReads {
   main: PromiseSettledResult<MainScan>;
@@ -206,8 +214,7 @@ async function readWorlds(frame: DriverFrame): Promise<WorldReads> {
     if (both.mainError !== undefined) {
       return { main: { status: 'rejected', reason: new Error(both.mainError) }, dom, ...emptyBlank };
     }
-    const [main] = await Promise.allSettled([readMain(frame)]);
-    return { main: main!, dom, ...emptyBlank };
+    return { main: await settle(readMain(frame)), dom, ...emptyBlank };
   }
   const [main, dom] = await Promise.allSettled([
     readMain(frame),

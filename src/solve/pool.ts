@@ -127,9 +127,14 @@ export function reserveFor(demand: number, served: readonly boolean[], durations
   return Math.max(1, Math.ceil(demand * (1 + (MAX_HEADROOM - 1) * cover) - 1e-9));
 }
 
+/** Appends a sample, dropping the oldest beyond `max`. */
+function pushBounded<T>(samples: T[], value: T, max: number): void {
+  samples.push(value);
+  if (samples.length > max) samples.shift();
+}
+
 function recordServed(state: KeyState, atOnce: boolean): void {
-  state.served.push(atOnce);
-  if (state.served.length > SERVED_SAMPLES) state.served.shift();
+  pushBounded(state.served, atOnce, SERVED_SAMPLES);
 }
 
 /** The q-quantile of the values (nearest rank). */
@@ -208,9 +213,8 @@ export class TokenPool {
     const state = this.#state(captcha);
     if (!state) return;
     state.task = captcha.task;
-    state.meets.push(now);
+    pushBounded(state.meets, now, MAX_SAMPLES);
     state.seen += 1;
-    if (state.meets.length > MAX_SAMPLES) state.meets.shift();
     if (this.#fleet) {
       this.#background('top-up', this.#fleetTopUp(this.#fleet, state, now));
       return;
@@ -226,8 +230,7 @@ export class TokenPool {
   observe(captcha: DetectedCaptcha, durationMs: number): void {
     const state = this.#state(captcha);
     if (!state || !(durationMs >= 0)) return;
-    state.durations.push(durationMs);
-    if (state.durations.length > MAX_SAMPLES) state.durations.shift();
+    pushBounded(state.durations, durationMs, MAX_SAMPLES);
   }
 
   /** Tokens of this key that are ready or in flight and not promised to a caller yet. */
@@ -581,8 +584,7 @@ export class TokenPool {
         this.#closed.signal.removeEventListener('abort', onClose);
         if (this.#fleet && flight.taskId) this.#background('landed', this.#fleet.landed(state.key, flight.taskId));
         if (!state.inFlight.delete(flight)) return; // closed meanwhile: already counted
-        state.durations.push(solution.readyAt - solution.createdAt);
-        if (state.durations.length > MAX_SAMPLES) state.durations.shift();
+        pushBounded(state.durations, solution.readyAt - solution.createdAt, MAX_SAMPLES);
         this.#deliver(state, solution);
       },
       (error: unknown) => {
