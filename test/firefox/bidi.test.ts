@@ -36,6 +36,16 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
     await site?.close();
   });
 
+  /** Runs `use` on a new page, closed afterwards whatever happens. */
+  async function withPage(use: (page: Page) => Promise<void>): Promise<void> {
+    const page = await browser.newPage();
+    try {
+      await use(page);
+    } finally {
+      await page.close();
+    }
+  }
+
   it("finds Puppeteer's WebSocket to the browser by its endpoint, and nothing for another endpoint", () => {
     expect(acknowledgePromptly(browser.wsEndpoint())).toBe(true);
     // Idempotent: the same socket is found again, its listener not added twice.
@@ -44,8 +54,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
   });
 
   it('keeps concurrent evaluations correct (each answer to its own call)', async () => {
-    const page = await browser.newPage();
-    try {
+    await withPage(async (page) => {
       await page.goto(site.page('no-captcha').url);
       const frame = toDriverPage(page).mainFrame();
       const answers = await Promise.all(
@@ -54,9 +63,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
         ),
       );
       expect(answers).toEqual(Array.from({ length: 12 }, (_, i) => i * 2));
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   async function compareWorlds(page: Page, name: string): Promise<number> {
@@ -85,25 +92,24 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
     'reads the same main-world scan from the sandbox as from the main world on %s, with and without the hook',
     async (name) => {
       for (const hooked of [false, true]) {
-        const page = await browser.newPage();
-        try {
+        await withPage(async (page) => {
           if (hooked) await attach(page);
           expect(await compareWorlds(page, name)).toBeGreaterThan(0);
-        } finally {
-          await page.close();
-        }
+        });
       }
     },
   );
 
   it("vouches for the empty about:blank frame of Google's checkbox widget: reading it gives exactly that scan", async () => {
-    const page = await browser.newPage();
-    try {
+    await withPage(async (page) => {
       await page.goto(site.page('v2-checkbox').url);
       const found = await detect(page, { timeout: 10_000, explain: true });
       expect(found).toHaveLength(1);
       const driver = toDriverPage(page);
-      const blank = driver.mainFrame().childFrames().filter((frame) => frame.url() === 'about:blank');
+      const blank = driver
+        .mainFrame()
+        .childFrames()
+        .filter((frame) => frame.url() === 'about:blank');
       expect(blank).toHaveLength(1);
       const both = await driver.mainFrame().callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
       expect(both.emptyBlank).toBe(1);
@@ -111,9 +117,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
       expect((await scanFrame(blank[0]!)).scan).toEqual(emptyBlankScan());
       const report = found.explanation?.frames.find((frame) => frame.url === 'about:blank');
       expect(report).toMatchObject({ status: 'scanned', signals: ['early hook absent'] });
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   /**
@@ -145,8 +149,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
     ['beside an empty one', [undefined, WIDGET_IN]],
     ['alone', [WIDGET_IN]],
   ] as const)('finds a widget the page renders into an about:blank frame %s', async (_, fills) => {
-    const page = await browser.newPage();
-    try {
+    await withPage(async (page) => {
       await page.goto(site.page('no-captcha').url);
       for (const fill of fills) await page.evaluate(blankFrame(fill));
       const found = await detect(page, { timeout: 10_000, explain: true });
@@ -160,27 +163,20 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
         const empty = found.explanation?.frames.find((frame) => frame.framePath.join() === '0');
         expect(empty).toMatchObject({ url: 'about:blank', status: 'scanned', signals: ['early hook absent'] });
       }
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('reads an about:blank frame with an empty body but captcha JavaScript in its window', async () => {
-    const page = await browser.newPage();
-    try {
+    await withPage(async (page) => {
       await page.goto(site.page('no-captcha').url);
       await page.evaluate(blankFrame('(w) => { w.___grecaptcha_cfg = { clients: {} }; }'));
       await page.evaluate(blankFrame());
-      const both = await toDriverPage(page)
-        .mainFrame()
-        .callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+      const both = await toDriverPage(page).mainFrame().callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
       expect(both.emptyBlank).toBe(-1);
       const found = await detect(page, { explain: true });
       const reports = found.explanation?.frames.filter((frame) => frame.url === 'about:blank') ?? [];
       expect(reports).toHaveLength(2);
       expect(reports[0]?.signals).not.toEqual(reports[1]?.signals);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
