@@ -4,8 +4,21 @@
  * this folder, a consumer file and a misuse file, checked together by `tsc -p tsconfig.check.json`.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -84,7 +97,82 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-/** dist/ when it holds `files` at least as new as src/, otherwise a fresh `tsup --dts-only` build into `out`. */
+/**
+ * Where `declarationsDir` keeps its one full `tsup --dts-only` build per source state, shared by the type test files
+ * (each runs in its own worker) and by later runs: node_modules/.cache/ezcaptcha-plugin-dts/<hash>.
+ */
+const DTS_CACHE = join(ROOT, 'node_modules/.cache/ezcaptcha-plugin-dts');
+
+/** A hash of everything the declarations are built from: every file under src/ and the build configuration. */
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await readdir(join(ROOT, 'src'), { withFileTypes: true, recursive: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .concat(['tsup.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) => join(ROOT, f)))
+    .sort();
+  for (const file of files) {
+    hash.update(`${file.slice(ROOT.length)}\0`);
+    hash.update(existsSync(file) ? await readFile(file) : '');
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The full `tsup --dts-only` build (every entry) of the current sources, built once: the first caller takes a lock
+ * (an atomic mkdir holding its pid) and builds into a temp dir renamed into place when complete; other callers (other
+ * workers, or the same test files in a later run) wait for it or find it there. A lock whose process is gone is taken
+ * over. Returns the directory; callers copy from it, never write to it.
+ */
+async function sharedFullBuild(): Promise<string> {
+  const dir = join(DTS_CACHE, await sourceHash());
+  const lock = `${dir}.lock`;
+  await mkdir(DTS_CACHE, { recursive: true });
+  const waitUntil = Date.now() + 280_000;
+  for (;;) {
+    if (existsSync(dir)) return dir;
+    let locked = false;
+    try {
+      await mkdir(lock);
+      locked = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (locked) {
+      try {
+        await writeFile(join(lock, 'pid'), String(process.pid));
+        if (existsSync(dir)) return dir;
+        const temp = `${dir}.tmp-${process.pid}`;
+        await rm(temp, { recursive: true, force: true });
+        await buildDeclarations([], temp);
+        await rename(temp, dir);
+        return dir;
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+    }
+    // Someone else builds: wait, unless its process is gone (a lock without a pid yet is being taken right now).
+    const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+    if (owner > 0 && !pidAlive(owner)) await rm(lock, { recursive: true, force: true });
+    else if (Date.now() > waitUntil) throw new Error(`declarationsDir: ${lock} held by pid ${owner} for too long`);
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * dist/ when it holds `files` at least as new as src/; otherwise `out`, filled with a copy of the full
+ * `tsup --dts-only` build of the current sources (built once and shared, see sharedFullBuild).
+ */
 export async function declarationsDir(files: readonly string[], out: string): Promise<string> {
   const dist = join(ROOT, 'dist');
   const built = files.map((f) => join(dist, f));
@@ -92,6 +180,6 @@ export async function declarationsDir(files: readonly string[], out: string): Pr
     const oldest = Math.min(...(await Promise.all(built.map(async (f) => (await stat(f)).mtimeMs))));
     if (oldest >= (await newestMtime(join(ROOT, 'src')))) return dist;
   }
-  await buildDeclarations([], out);
+  await cp(await sharedFullBuild(), out, { recursive: true });
   return out;
 }
