@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { DurationSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -12,8 +11,6 @@ export default defineConfig({
     // No blanket retry: a flaky test is a bug to explain. The one upstream failure retried (rebrowser's crossed
     // createTarget reply) is retried in test/support/browser.ts newPage(), for that error alone.
     retry: 0,
-    // Longest files first, from recorded durations on a clean clone, so both workers finish together.
-    sequence: { sequencer: DurationSequencer },
     reporters: ['default'],
   },
 });
