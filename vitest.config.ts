@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { DurationSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,8 @@ export default defineConfig({
     // No blanket retry: a flaky test is a bug to explain. The one upstream failure retried (rebrowser's crossed
     // createTarget reply) is retried in test/support/browser.ts newPage(), for that error alone.
     retry: 0,
+    // Longest files first, from recorded durations on a clean clone, so both workers finish together.
+    sequence: { sequencer: DurationSequencer },
     reporters: ['default'],
   },
 });
