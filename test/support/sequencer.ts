@@ -2,9 +2,9 @@
  * The order test files start in: longest first, so the two workers finish together. vitest's own order is the same
  * when it has the durations of an earlier run (node_modules/.vite/vitest/…/results.json), but a clean clone (CI) has
  * none, and vitest then starts the largest files first: the stealth suites, four ~85 s files of a few lines each, came
- * last and one worker ran on for about a minute after the other had finished. Files vitest has no duration for use
- * the recorded durations of test/support/file-durations.json (seconds, from a full run; refresh it with
- * `npx tsx scripts/test-durations.ts` after a full `npm test`), and files in neither start first (unknown, as vitest
+ * last and one worker ran on for about a minute after the other had finished. Each file weighs the larger of vitest's
+ * cached duration and its recorded one in test/support/file-durations.json (seconds, from a full run; refresh it with
+ * `npx tsx scripts/test-durations.ts` after a full `npm test`); files in neither start first (unknown, as vitest
  * does). Failed files still go first. Only the order changes; every file runs, in its own worker as before.
  */
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,11 @@ export class DurationSequencer extends BaseSequencer {
       const recorded = RECORDED[file];
       return {
         failed: cached?.failed === true,
-        ms: cached ? cached.duration : recorded === undefined ? Number.POSITIVE_INFINITY : recorded * 1000,
+        // The larger of the two: vitest's cache also records runs filtered with -t, a fraction of the file's time.
+        ms:
+          cached === undefined && recorded === undefined
+            ? Number.POSITIVE_INFINITY
+            : Math.max(cached?.duration ?? 0, (recorded ?? 0) * 1000),
       };
     };
     const weights = new Map(files.map((spec) => [spec, known(spec)]));
