@@ -11,8 +11,8 @@ import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js
 import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, detect, solveCaptchas } from '../../src/index.js';
-import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
-import { type BrowserLike, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
+import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
+import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { NEEDS_ATTACH } from '../stealth/suite.js';
 import { closePage, newPage } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';

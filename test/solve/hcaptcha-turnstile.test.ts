@@ -12,8 +12,15 @@ import { CaptchaSolver, InvalidSolveOptionsError, SolveError, solveCaptchas } fr
 import type { SolverEvent } from '../../src/solve/events.js';
 import { poolKeyOf } from '../../src/solve/pool.js';
 import { closePage } from '../support/browser.js';
-import { localSolveOptions } from './reset-flow.js';
-import { type BrowserLike, launch, type PageLike, requestsSince, step, submitAndVerify } from './support.js';
+import {
+  type BrowserLike,
+  launch,
+  localSolveOptions,
+  type PageLike,
+  requestsSince,
+  step,
+  submitAndVerify,
+} from './support.js';
 
 let site: FixtureSite;
 let server: EzCaptchaServer;

@@ -12,9 +12,9 @@ import { attach, solveCaptchas } from '../../src/index.js';
 import { closePage, DRIVERS, type DriverName } from '../support/browser.js';
 import {
   type BrowserLike,
-  CLIENT_KEY,
   DOCUMENTED_PRICES,
   launch,
+  localSolveOptions,
   requestsSince,
   step,
   submitAndVerify,
@@ -66,17 +66,7 @@ describe.each(DRIVERS)('solveCaptchas() on every fixture page with %s', (driver:
         const from = server.requests.length;
 
         const before = Date.now();
-        const result = await step(
-          'solveCaptchas',
-          solveCaptchas(page, {
-            clientKey: CLIENT_KEY,
-            apiURL: server.url,
-            pollInterval: 50,
-            detectTimeout: 5_000,
-            timeout: 15_000,
-          }),
-          20_000,
-        );
+        const result = await step('solveCaptchas', solveCaptchas(page, localSolveOptions(server)), 20_000);
         const after = Date.now();
 
         const all = site.expectedCaptchas(name);

@@ -7,8 +7,8 @@ import { expect } from 'vitest';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import type { FixturePage, FixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
-import type { SolveOptions, SolveResult } from '../../src/index.js';
-import { CLIENT_KEY, type PageLike, requestsSince, step } from './support.js';
+import type { SolveResult } from '../../src/index.js';
+import { type PageLike, requestsSince, step } from './support.js';
 
 /** The fixture pages that reset their widget, and how many rounds each takes. */
 export const RESET_PAGES = buildPages({ jsonS: '' })
@@ -29,17 +29,6 @@ export interface ResetFlow {
    * Arkose frame (re)loads, with no plugin at all (docs/reliability.md); the round read is repeated on that error.
    */
   upstreamContextRace?: boolean;
-}
-
-export function localSolveOptions(server: EzCaptchaServer, extra: SolveOptions = {}): SolveOptions {
-  return {
-    clientKey: CLIENT_KEY,
-    apiURL: server.url,
-    pollInterval: 50,
-    detectTimeout: 5_000,
-    timeout: 15_000,
-    ...extra,
-  };
 }
 
 /** The round the page waits for (`#fixture-result[data-round]`), read through the page's DOM. */

@@ -10,8 +10,8 @@ import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { attach, CaptchaSolver, type SolverEvent, solveCaptchas } from '../../src/index.js';
 import { closePage, DRIVERS, type DriverName } from '../support/browser.js';
-import { localSolveOptions, playResetRounds, RESET_PAGES, untilRound } from './reset-flow.js';
-import { type BrowserLike, launch, type PageLike, requestsSince, step } from './support.js';
+import { playResetRounds, RESET_PAGES, untilRound } from './reset-flow.js';
+import { type BrowserLike, launch, localSolveOptions, type PageLike, requestsSince, step } from './support.js';
 
 const SOLVE_MS = 300;
 

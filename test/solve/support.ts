@@ -1,7 +1,7 @@
 /** Shared helpers of the solving tests: one browser per test file, the documented prices, page submission. */
 import { expect } from 'vitest';
 import type { FixturePage, FixtureSite, Verification } from '../../fixtures/site/index.js';
-import { solveCaptchas } from '../../src/index.js';
+import { type SolveOptions, solveCaptchas } from '../../src/index.js';
 import { type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 /** EzCaptcha prices in points, copied from docs/ezcaptcha-api.md (not imported from src, so a wrong table fails). */
@@ -87,6 +87,18 @@ export async function step<T>(label: string, promise: Promise<T>, ms = 15_000): 
   }
 }
 
+/** solveCaptchas() options for the local EzCaptcha server: fast polls, bounded waits. */
+export function localSolveOptions(server: { url: string }, extra: SolveOptions = {}): SolveOptions {
+  return {
+    clientKey: CLIENT_KEY,
+    apiURL: server.url,
+    pollInterval: 50,
+    detectTimeout: 5_000,
+    timeout: 15_000,
+    ...extra,
+  };
+}
+
 /**
  * solveCaptchas() on a loaded fixture page, then the site's verdict: no captcha failed, every solvable one solved and
  * verified with one task each; Cloudflare's challenge page is skipped as 'unsupported' and costs no task.
@@ -100,17 +112,7 @@ export async function solveAllAndVerify(o: {
 }): Promise<void> {
   const { site, server, page, fixture } = o;
   const from = server.requests.length;
-  const result = await step(
-    'solveCaptchas',
-    solveCaptchas(page, {
-      clientKey: CLIENT_KEY,
-      apiURL: server.url,
-      pollInterval: 50,
-      detectTimeout: 5_000,
-      timeout: 15_000,
-    }),
-    20_000,
-  );
+  const result = await step('solveCaptchas', solveCaptchas(page, localSolveOptions(server)), 20_000);
   expect(result.results.map((r) => r.error?.message)).toEqual(result.results.map(() => undefined));
   const solvable = fixture.captchas.filter((c) => !c.unsupported);
   expect(result.solved).toBe(solvable.length);

@@ -10,8 +10,8 @@ import { type FixtureSite, leakProbeURL, startFixtureSite } from '../../fixtures
 import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, solveCaptchas } from '../../src/index.js';
-import { localSolveOptions, playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
-import { type BrowserLike, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
+import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
+import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
