@@ -129,6 +129,10 @@ class MemoryStore implements FleetStore {
 
   onReady(key: string, listener: () => void): () => void {
     this.#events.on(key, listener);
+    // As with Redis: the listener looks once right after subscribing.
+    queueMicrotask(() => {
+      if (this.#events.listeners(key).includes(listener)) listener();
+    });
     return () => this.#events.off(key, listener);
   }
 

@@ -2,7 +2,8 @@
  * The Redis fleet store (`ezcaptcha-plugin/redis`), on ioredis (an optional peer dependency, loaded when a store is
  * made). Solvers on the same Redis and prefix are one fleet. Decisions are Lua scripts (atomic on the server); pool
  * keys expire with a token's life, budget and stats after `ttlMs` of silence; waiting is a Pub/Sub subscription,
- * never polling; a heartbeat key per process tells the others when its tasks in flight are theirs to collect.
+ * never polling (waiters look again at each heartbeat too: a process that died announces nothing); a heartbeat key
+ * per process tells the others when its tasks in flight are theirs to collect.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -323,6 +324,7 @@ class RedisStore implements FleetStore {
   readonly #ttlMs: number;
   readonly #events = new EventEmitter();
   #subscriber: Redis | undefined;
+  #subscribed: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #seq = 0;
   #closed = false;
@@ -354,7 +356,11 @@ class RedisStore implements FleetStore {
   async start(): Promise<void> {
     await this.#beat();
     this.#heartbeat = setInterval(
-      () => void this.#beat().catch((error) => log('heartbeat: %s', (error as Error).message)),
+      () => {
+        void this.#beat().catch((error) => log('heartbeat: %s', (error as Error).message));
+        // Callers waiting for flights look again: a process that died announces nothing, its heartbeat just expires.
+        for (const key of this.#events.eventNames()) this.#events.emit(key);
+      },
       Math.max(50, Math.floor(this.#heartbeatMs / 3)),
     );
     this.#heartbeat.unref();
@@ -436,6 +442,8 @@ class RedisStore implements FleetStore {
   async release(key: string, taskIds: string[]): Promise<void> {
     if (taskIds.length === 0) return;
     await this.#run(RELEASE, [this.#k('flight', key)], taskIds);
+    // Callers waiting for these flights elsewhere take them over now: nobody polls them here any more.
+    await this.#do(() => this.#client.publish(`${this.#p}:ready`, key));
   }
 
   async landed(key: string, taskId: string): Promise<void> {
@@ -498,17 +506,25 @@ class RedisStore implements FleetStore {
 
   onReady(key: string, listener: () => void): () => void {
     this.#events.on(key, listener);
-    this.#subscribe();
+    // What was published before the subscription was active went unheard: the listener looks once it is.
+    void this.#subscribe().then(() => {
+      if (this.#events.listeners(key).includes(listener)) listener();
+    });
     return () => this.#events.off(key, listener);
   }
 
-  #subscribe(): void {
-    if (this.#subscriber || this.#closed) return;
+  /** The one Pub/Sub connection of this store; resolves once it is subscribed (or failed, logged). */
+  #subscribe(): Promise<void> {
+    if (this.#subscribed || this.#closed) return this.#subscribed ?? Promise.resolve();
     const sub = this.#client.duplicate({ lazyConnect: false });
     this.#subscriber = sub;
     sub.on('error', (error: Error) => log('subscriber: %s', error.message));
     sub.on('message', (_channel: string, key: string) => this.#events.emit(key));
-    sub.subscribe(`${this.#p}:ready`).catch((error: Error) => log('subscribe: %s', error.message));
+    this.#subscribed = sub.subscribe(`${this.#p}:ready`).then(
+      () => undefined,
+      (error: Error) => log('subscribe: %s', error.message),
+    );
+    return this.#subscribed;
   }
 
   async waiting(key: string, delta: number): Promise<void> {

@@ -89,7 +89,11 @@ export interface FleetStore {
   dropReady(key: string, taskId: string): Promise<boolean>;
   /** Ready tokens and flights of the key, fleet-wide. */
   held(key: string): Promise<{ ready: number; inFlight: number }>;
-  /** Calls `listener` when a token of the key becomes ready somewhere in the fleet; returns the unsubscribe. */
+  /**
+   * Calls `listener` when a token of the key becomes ready somewhere in the fleet or flights end or are released;
+   * once right after subscribing (Redis: once the subscription is active, as what came before was not heard); and,
+   * with a shared store, at each heartbeat (a process that died announces nothing). Returns the unsubscribe.
+   */
   onReady(key: string, listener: () => void): () => void;
   /** Callers of this process waiting for a token of the key (counted fleet-wide, so others do not buy for them). */
   waiting(key: string, delta: number): Promise<void>;

@@ -430,14 +430,7 @@ export class TokenPool {
     const solveMs = state.durations.length > 0 ? quantile(state.durations, 0.75) : DEFAULT_SOLVE_MS;
     const window = Math.min(solveMs, this.options.maxTokenAge);
     const demand = await fleet.visit(state.host, state.key, now, window);
-    // Tasks of processes that are gone: collected here (their tokens are as good for this key as any).
-    for (const orphan of await fleet.adoptOrphans(state.key)) {
-      if (this.#closed.signal.aborted) return;
-      log('adopted task %s of a process that is gone', orphan.taskId);
-      const controller = new AbortController();
-      const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
-      this.#track(state, this.host.collect(orphan.taskId, orphan.createdAt, signal), controller, orphan.taskId);
-    }
+    await this.#adoptOrphans(fleet, state);
     if (this.#stopped || this.#closed.signal.aborted) return;
     if (demand.seen < this.options.minSightings) return;
     const target = Math.min(
@@ -462,6 +455,20 @@ export class TokenPool {
         return;
       }
       this.#prefetch(state, fleet);
+    }
+  }
+
+  /**
+   * Tasks of processes that stopped polling them (their solver closed, or they died): collected here, their tokens
+   * are as good for this key as any.
+   */
+  async #adoptOrphans(fleet: FleetStore, state: KeyState): Promise<void> {
+    for (const orphan of await fleet.adoptOrphans(state.key)) {
+      if (this.#closed.signal.aborted) return;
+      log('adopted task %s of a process that is gone', orphan.taskId);
+      const controller = new AbortController();
+      const signal = AbortSignal.any([controller.signal, this.#closed.signal]);
+      this.#track(state, this.host.collect(orphan.taskId, orphan.createdAt, signal), controller, orphan.taskId);
     }
   }
 
@@ -547,6 +554,8 @@ export class TokenPool {
               const token = await takeOne();
               if (token) return done(token);
               if ((await fleet.held(state.key)).inFlight === 0) return done(undefined);
+              // Flights nobody polls any more (their process closed or died) would never land: this one collects them.
+              await this.#adoptOrphans(fleet, state);
             } while (again);
           } catch (error) {
             log('fleet pool unavailable while waiting (%s)', (error as Error).message);

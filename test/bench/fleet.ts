@@ -20,7 +20,6 @@ import type { FleetWorkerConfig } from './fleet-worker.js';
 
 const PAGE = 'v2-explicit-callback-string';
 const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 export interface FleetRow {
   scenario: string;
@@ -49,7 +48,10 @@ interface Line {
 
 function runWorker(config: FleetWorkerConfig, log: (m: string) => void): Promise<Line[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [WORKER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // One process (tsx as a loader, not its CLI, which runs the script in a child): SIGKILL ends the worker itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: Line[] = [];
     let buffered = '';
     let err = '';

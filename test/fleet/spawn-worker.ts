@@ -14,10 +14,12 @@ export interface WorkerRun {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 export function spawnWorker(config: WorkerConfig): WorkerRun {
-  const child = spawn(TSX, [WORKER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process (tsx as a loader, not its CLI, which runs the script in a child): SIGKILL ends the worker itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
   let err = '';

@@ -114,6 +114,30 @@ describe.each([
     expect(await a.breaker(Date.now())).toBeUndefined();
   });
 
+  it('tells a listener of a token put right after it subscribed, and of released flights', async () => {
+    const [a, b] = await make();
+    const heard = (key: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`nothing heard of ${key} within 5 s`)), 5000);
+        const stop = b.onReady(key, () => {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        });
+      });
+    // The put goes out at once; a subscription still being set up would not hear its message.
+    const put = heard('kl');
+    await a.putReady('kl', token('l1', Date.now()), 60_000);
+    await put;
+    expect((await b.takeReady('kl', Date.now(), 60_000)).token?.taskId).toBe('l1');
+    await a.plan({ key: 'kf', target: 1, maxPoolSize: 5, maxTokenAge: 100_000, now: Date.now() });
+    await a.planned('kf', { taskId: 'f1', createdAt: 1 });
+    await heard('kf'); // the subscription is active now: what follows is a message
+    const released = heard('kf');
+    await a.release('kf', ['f1']);
+    await released;
+  });
+
   it('adds stats from every member, and sums the pages members still expect', async () => {
     const [a, b] = await make();
     await Promise.all([

@@ -6,10 +6,11 @@
  */
 
 import type { DriverPage } from '../../src/drivers/types.js';
-import { CaptchaSolver, type DetectedCaptcha, type SolveOptions } from '../../src/index.js';
+import { CaptchaSolver, type SolveOptions } from '../../src/index.js';
 import { redisStore } from '../../src/redis.js';
 import { obtainToken } from '../../src/solve/obtain.js';
 import { partsOf } from '../../src/solve/solve.js';
+import { fleetCaptcha, fleetHost } from './captcha.js';
 
 export interface WorkerConfig {
   mode: 'crawl' | 'budget' | 'prefetch-then-hang' | 'breaker';
@@ -28,26 +29,7 @@ export interface WorkerConfig {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
 const say = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
-const HOST = 'fleet.test';
-
-export function fleetCaptcha(path = '/page'): DetectedCaptcha {
-  return {
-    id: 'main/recaptcha/0',
-    vendor: 'recaptcha',
-    kind: 'checkbox',
-    enterprise: false,
-    sitekey: '6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI',
-    websiteURL: `https://${HOST}${path}`,
-    frameURL: `https://${HOST}${path}`,
-    framePath: [],
-    task: {
-      type: 'ReCaptchaV2TaskProxyless',
-      websiteURL: `https://${HOST}${path}`,
-      websiteKey: '6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI',
-      isInvisible: false,
-    },
-  } as DetectedCaptcha;
-}
+const HOST = fleetHost(config.prefix);
 
 const store = await redisStore({
   url: config.redisURL,
@@ -70,7 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One page with the key's captcha: the solver's obtain path, then the token counts as used. */
 async function page(i: number): Promise<Record<string, unknown>> {
-  const captcha = fleetCaptcha(`/page/${process.pid}/${i}`);
+  const captcha = fleetCaptcha(`/page/${process.pid}/${i}`, HOST);
   const started = performance.now();
   parts.pool?.visit(HOST);
   try {
@@ -104,7 +86,7 @@ if (config.mode === 'crawl') {
   const results = await Promise.all(
     Array.from({ length: config.pages }, (_, i) =>
       parts.runner
-        .solve(fleetCaptcha(`/budget/${i}`), AbortSignal.timeout(60_000))
+        .solve(fleetCaptcha(`/budget/${i}`, HOST), AbortSignal.timeout(60_000))
         .then((s) => ({ i, taskId: s.taskId }))
         .catch((error: { code?: string; message: string; reason?: string }) => ({
           i,
@@ -117,7 +99,7 @@ if (config.mode === 'crawl') {
   for (const r of results) say({ type: 'result', ...r });
 } else if (config.mode === 'prefetch-then-hang') {
   // Meets the key so the pool prefetches, says which tasks are in flight, then waits to be killed.
-  const captcha = fleetCaptcha('/warm');
+  const captcha = fleetCaptcha('/warm', HOST);
   for (let i = 0; i < config.pages; i++) {
     parts.pool?.meet(captcha);
     await sleep(20);

@@ -108,8 +108,7 @@ describe('the whole browser closes mid-solve', () => {
     'with %s, in a child process: the solve settles soon, nothing is unhandled, and the process exits by itself',
     async (driver) => {
       const script = fileURLToPath(new URL('./exit-after-close.ts', import.meta.url));
-      const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-      const child = spawn(tsx, [script, driver], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', script, driver], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       let reportedAt = 0;
