@@ -51,7 +51,7 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
       );
       await solveAllAndVerify({ site, server, page, fixture });
     } finally {
-      await closePage(page);
+      await step('close', closePage(page));
     }
   }
 
@@ -77,7 +77,7 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
       expect(await widget?.evaluateMain<string>('typeof grecaptcha')).toBe('object');
       expect(await widget?.evaluateIsolated<string>('typeof grecaptcha')).toBe('undefined');
     } finally {
-      await closePage(page);
+      await step('close', closePage(page));
     }
   });
 

@@ -1,4 +1,5 @@
 /** Shared helpers of the solving tests: one browser per test file, the documented prices, page submission. */
+import createDebug from 'debug';
 import { expect } from 'vitest';
 import type { FixturePage, FixtureSite, Verification } from '../../fixtures/site/index.js';
 import { type SolveOptions, solveCaptchas } from '../../src/index.js';
@@ -76,6 +77,7 @@ export function requestsSince<T extends { endpoint: string }>(requests: readonly
 
 /** Await `promise`, failing with `label` after `ms` so a stuck step names itself instead of a bare test timeout. */
 export async function step<T>(label: string, promise: Promise<T>, ms = 15_000): Promise<T> {
+  const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`step "${label}" did not settle within ${ms} ms`)), ms);
@@ -84,8 +86,12 @@ export async function step<T>(label: string, promise: Promise<T>, ms = 15_000): 
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+    stepLog('%s %d ms', label, Math.round(performance.now() - started));
   }
 }
+
+/** `DEBUG=ezcaptcha:test:step` prints how long each step took (where a slow suite spends its time). */
+const stepLog = createDebug('ezcaptcha:test:step');
 
 /** solveCaptchas() options for the local EzCaptcha server: fast polls, bounded waits. */
 export function localSolveOptions(server: { url: string }, extra: SolveOptions = {}): SolveOptions {
