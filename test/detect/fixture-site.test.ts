@@ -8,7 +8,7 @@ import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach } from '../../src/attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../../src/detect/index.js';
-import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage } from '../support/browser.js';
+import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage, toBlank } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 /** Chromium with both drivers, and Firefox with puppeteer-core (WebDriver BiDi) where a Firefox is installed. */
@@ -133,12 +133,19 @@ interface PageLike {
 
 let site: FixtureSite;
 
-/** Run `task` for every item, at most `limit` at a time (pages load in parallel; the machine has 2 cores). */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Run `task` for every item, at most `limit` at a time (pages load in parallel; the machine has 2 cores); `lane`
+ * (0 to limit - 1) tells which of the parallel runs the item is in.
+ */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, lane: number) => Promise<void>,
+): Promise<void> {
   const queue = [...items];
   await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    Array.from({ length: limit }, async (_, lane) => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item, lane);
     }),
   );
 }
@@ -168,17 +175,26 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
       : driver === 'puppeteer'
         ? await launchPuppeteer(site.browserArgs)
         : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
-    await eachLimited(PAGE_NAMES, 3, async (name) => {
-      const page = await open(name);
+    // Each of the 3 lanes loads its pages into one tab, through about:blank (a new tab per page cost Firefox 0.2-1 s).
+    const lanes = new Map<number, PageLike>();
+    await eachLimited(PAGE_NAMES, 3, async (name, lane) => {
+      const page = lanes.get(lane) ?? (await newPage(browser));
+      lanes.delete(lane);
+      let reusable = false;
       try {
+        await page.goto(site.page(name).url);
         const expected = site.expectedCaptchas(name);
         const started = Date.now();
         const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0, explain: true });
         results.set(name, { found, expected, elapsed: Date.now() - started });
+        await toBlank(page);
+        reusable = true;
       } finally {
-        await page.close();
+        if (reusable) lanes.set(lane, page);
+        else await page.close();
       }
     });
+    await Promise.all([...lanes.values()].map((page) => page.close()));
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { attach, detect, solveCaptchas } from '../../src/index.js';
 import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
 import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { NEEDS_ATTACH } from '../stealth/suite.js';
-import { closePage, newPage } from '../support/browser.js';
+import { closePage, newPage, toBlank } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
@@ -38,11 +38,22 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
     await Promise.all([site?.close(), server?.close()]);
   });
 
+  /**
+   * Each variant's pages load into one tab (a new Firefox tab costs 0.2-1 s: 101 s for this file alone with a tab per
+   * page, 61-69 s reusing one), through about:blank between two pages (`toBlank`).
+   */
+  const reused = new Map<boolean, PageLike>();
+
   async function solvePage(name: string, withAttach: boolean): Promise<void> {
     const fixture = site.page(name);
-    const page: PageLike = await step('newPage', newPage(browser));
-    try {
+    let page = reused.get(withAttach);
+    if (!page || page.isClosed()) {
+      page = await step('newPage', newPage(browser));
       if (withAttach) await step('attach', attach(page));
+      reused.set(withAttach, page);
+    }
+    let ok = false;
+    try {
       await step('goto', page.goto(fixture.url));
       site.resetVerifications();
       const found = await step('detect', detect(page, { timeout: 5_000 }));
@@ -50,8 +61,13 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
         site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
       );
       await solveAllAndVerify({ site, server, page, fixture });
+      await step('blank', toBlank(page));
+      ok = true;
     } finally {
-      await step('close', closePage(page));
+      if (!ok) {
+        reused.delete(withAttach);
+        await step('close', closePage(page));
+      }
     }
   }
 

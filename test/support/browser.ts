@@ -19,6 +19,23 @@ export async function launchPuppeteer(extraArgs: readonly string[] = []): Promis
 }
 
 /**
+ * Loads about:blank into a tab that is reused for the next page (a new Firefox tab costs 0.2-1 s), so nothing of the
+ * last page can interrupt the next one's load. The last page may still be navigating by itself (the /sorry/ pages go
+ * on to their `continue` URL once the form was verified); that navigation interrupts ours ("A new navigation
+ * interrupted an unfinished navigation" on Firefox), and about:blank is then loaded again, at most twice more.
+ */
+export async function toBlank(page: { goto(url: string): Promise<unknown> }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto('about:blank');
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/interrupted an unfinished navigation/.test(String(error))) throw error;
+    }
+  }
+}
+
+/**
  * Close a page. Chromium drops a close request that arrives while a navigation commits (right after a form post, for
  * example), and Puppeteer's page.close() then waits forever for the target to go away: in a loop of 20 form posts,
  * 5-7 first closes stalled, and every one closed on a second request. So the request is repeated, a bounded number of
