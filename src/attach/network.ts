@@ -45,13 +45,17 @@ function header(response: DriverResponse, name: string): string | undefined {
   return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
+/** How long after its response a body read is waited for; one unanswered by then is not coming. */
+const BODY_WAIT_MS = 3_000;
+
 /** One page's watcher; created by attach(), stopped when the page closes. */
 export class NetworkWatcher {
   readonly #page: DriverPage;
   readonly #findings: NetworkFinding[] = [];
   /** Findings read from a vendor frame's own URL (reported under the frame that hosts the widget). */
   readonly #fromURL = new WeakSet<NetworkFinding>();
-  readonly #pending = new Set<Promise<void>>();
+  /** Body reads in progress: the frame (document URL) each is for, and when its response came. */
+  readonly #pending = new Map<Promise<void>, { frameURL: string | undefined; at: number }>();
   readonly #stop: () => void;
   readonly #stopRequests: () => void;
   readonly #stopClose: () => void;
@@ -115,22 +119,42 @@ export class NetworkWatcher {
     this.#fromPage = true;
   }
 
-  /** Wait until the bodies already being read have been scanned (bounded by `timeout` ms). */
+  /**
+   * Wait until the bodies already being read for the frames the page has now have been scanned (bounded by `timeout`
+   * ms). A read for a document that is gone, or one still unanswered BODY_WAIT_MS after its response, is not waited
+   * for: drivers may never settle it (Puppeteer's body of a request whose frame navigated away), and every later
+   * detection would otherwise wait its whole `timeout` for it.
+   */
   async settle(timeout: number): Promise<void> {
     const deadline = Date.now() + timeout;
     if (this.#fromPage && !this.#closed) await this.#takeFromPage(timeout);
-    while (this.#pending.size > 0 && !this.#closed) {
+    for (;;) {
+      const waiting = this.#closed ? [] : this.#readsWorthWaiting();
       const left = deadline - Date.now();
-      if (left <= 0) return;
+      if (waiting.length === 0 || left <= 0) return;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        Promise.allSettled([...this.#pending]),
+        Promise.allSettled(waiting),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, left);
         }),
       ]);
       clearTimeout(timer);
     }
+  }
+
+  #readsWorthWaiting(): Promise<void>[] {
+    if (this.#pending.size === 0) return [];
+    let live: Set<string | undefined>;
+    try {
+      live = new Set(this.#page.frames().map((frame) => withoutHash(frame.url())));
+    } catch {
+      return [];
+    }
+    const now = Date.now();
+    return [...this.#pending].flatMap(([read, { frameURL, at }]) =>
+      now - at < BODY_WAIT_MS && (frameURL === undefined || live.has(frameURL)) ? [read] : [],
+    );
   }
 
   close(): void {
@@ -169,7 +193,7 @@ export class NetworkWatcher {
         log('body of %s not readable: %s', url, (error as Error)?.message);
       });
     const tracked = reading.finally(() => this.#pending.delete(tracked));
-    this.#pending.add(tracked);
+    this.#pending.set(tracked, { frameURL, at });
   }
 
   /** Take the early hook's body copies from every frame (each copy is taken once) and read them like the driver's. */
