@@ -47,12 +47,12 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
   async function solvePage(name: string, withAttach: boolean): Promise<void> {
     const fixture = site.page(name);
     let page = reused.get(withAttach);
+    reused.delete(withAttach);
     if (!page || page.isClosed()) {
       page = await step('newPage', newPage(browser));
       if (withAttach) await step('attach', attach(page));
-      reused.set(withAttach, page);
     }
-    let ok = false;
+    let reusable = false;
     try {
       await step('goto', page.goto(fixture.url));
       site.resetVerifications();
@@ -62,12 +62,10 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
       );
       await solveAllAndVerify({ site, server, page, fixture });
       await step('blank', toBlank(page));
-      ok = true;
+      reusable = true;
     } finally {
-      if (!ok) {
-        reused.delete(withAttach);
-        await step('close', closePage(page));
-      }
+      if (reusable) reused.set(withAttach, page);
+      else await step('close', closePage(page));
     }
   }
 

@@ -12,7 +12,14 @@ import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, solveCaptchas } from '../../src/index.js';
 import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
 import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
-import { closePage, launchStealth, newPage, type StealthDriverName, stealthClick } from '../support/browser.js';
+import {
+  closePage,
+  launchStealth,
+  newPage,
+  type StealthDriverName,
+  stealthClick,
+  toBlank,
+} from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
   .pages.filter((p) => p.widgets.length > 0)
@@ -47,16 +54,32 @@ export function stealthPageSuite(driver: StealthDriverName): void {
     await Promise.all([site?.close(), server?.close()]);
   });
 
+  /**
+   * The page suites' pages load into one tab per variant (with and without attach()), through about:blank between two
+   * pages (`toBlank`); the leak probe gets a tab of its own each time.
+   */
+  const reused = new Map<boolean, PageLike>();
+
   async function solvePage(name: string, withAttach: boolean, probe = false): Promise<void> {
     const fixture = site.page(name);
-    const page: PageLike = await step('newPage', newPage(browser));
-    try {
+    let page = probe ? undefined : reused.get(withAttach);
+    reused.delete(withAttach);
+    if (!page || page.isClosed()) {
+      page = await step('newPage', newPage(browser));
       if (withAttach) await step('attach', attach(page));
+    }
+    let reusable = false;
+    try {
       await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));
       site.resetVerifications();
       await solveAllAndVerify({ site, server, page, fixture, click: stealthClick(driver, page) });
+      if (!probe) {
+        await step('blank', toBlank(page));
+        reusable = true;
+      }
     } finally {
-      await closePage(page);
+      if (reusable) reused.set(withAttach, page);
+      else await closePage(page);
     }
   }
 
