@@ -187,8 +187,7 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
         const started = Date.now();
         const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0, explain: true });
         results.set(name, { found, expected, elapsed: Date.now() - started });
-        await toBlank(page);
-        reusable = true;
+        reusable = await toBlank(page);
       } finally {
         if (reusable) lanes.set(lane, page);
         else await page.close();

@@ -61,8 +61,7 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
         site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
       );
       await solveAllAndVerify({ site, server, page, fixture });
-      await step('blank', toBlank(page));
-      reusable = true;
+      reusable = await step('blank', toBlank(page));
     } finally {
       if (reusable) reused.set(withAttach, page);
       else await step('close', closePage(page));

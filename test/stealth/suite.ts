@@ -73,10 +73,7 @@ export function stealthPageSuite(driver: StealthDriverName): void {
       await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));
       site.resetVerifications();
       await solveAllAndVerify({ site, server, page, fixture, click: stealthClick(driver, page) });
-      if (!probe) {
-        await step('blank', toBlank(page));
-        reusable = true;
-      }
+      if (!probe) reusable = await step('blank', toBlank(page));
     } finally {
       if (reusable) reused.set(withAttach, page);
       else await closePage(page);

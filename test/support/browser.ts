@@ -19,21 +19,26 @@ export async function launchPuppeteer(extraArgs: readonly string[] = []): Promis
 }
 
 /**
- * Loads about:blank into a tab that is reused for the next page (a new Firefox tab costs 0.2-1 s), so nothing of the
- * last page can interrupt the next one's load. The last page may still be navigating by itself (the /sorry/ pages go
- * on to their `continue` URL once the form was verified); that navigation interrupts ours ("A new navigation
- * interrupted an unfinished navigation" on Firefox), and about:blank is then loaded again, at most twice more.
+ * Loads about:blank into a tab that is to be reused for the next page (a new Firefox tab costs 0.2-1 s), so nothing of
+ * the last page can interrupt the next one's load. The last page may still be navigating by itself (the /sorry/ pages
+ * go on to their `continue` URL, a form posts back to its page once verified), which cuts ours short: then about:blank
+ * is loaded again, at most twice more. False when the tab could not be emptied: the caller closes it and opens a new
+ * one (this runs after a test's assertions, so it is never a test's failure).
  */
-export async function toBlank(page: { goto(url: string): Promise<unknown> }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+export async function toBlank(page: { goto(url: string): Promise<unknown> }): Promise<boolean> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       await page.goto('about:blank');
-      return;
+      return true;
     } catch (error) {
-      if (attempt >= 3 || !/interrupted an unfinished navigation/.test(String(error))) throw error;
+      if (!INTERRUPTED.test(String(error))) return false;
     }
   }
+  return false;
 }
+
+/** Our navigation was cut short by the page's own: Firefox (BiDi), Playwright, Puppeteer on Chromium. */
+const INTERRUPTED = /interrupted an unfinished navigation|is interrupted by another navigation|net::ERR_ABORTED/;
 
 /**
  * Close a page. Chromium drops a close request that arrives while a navigation commits (right after a form post, for
