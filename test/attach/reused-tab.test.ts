@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { attach, detect } from '../../src/index.js';
+import { until } from '../solve/solver-harness.js';
 import { DRIVERS, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 let site: FixtureSite;
@@ -40,14 +41,6 @@ afterAll(async () => {
 });
 
 const streamed = () => open.length;
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(DRIVERS)('an attached page with a body that never completes (%s)', (driver) => {
   it('waits for it only while its frame is there and for 3 s at most', async () => {

@@ -8,7 +8,14 @@ import { type ExpectedCaptcha, type FixtureSite, startFixtureSite } from '../../
 import { buildPages } from '../../fixtures/site/pages.js';
 import { attach } from '../../src/attach/index.js';
 import { type DetectedCaptcha, type DetectResult, detect } from '../../src/detect/index.js';
-import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage, toBlank } from '../support/browser.js';
+import {
+  DRIVERS,
+  type DriverName,
+  launchPlaywright,
+  launchPuppeteer,
+  newPage,
+  reusableTabs,
+} from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 /** Chromium with both drivers, and Firefox with puppeteer-core (WebDriver BiDi) where a Firefox is installed. */
@@ -127,6 +134,7 @@ interface FrameLike {
 interface PageLike {
   goto(url: string): Promise<unknown>;
   close(): Promise<void>;
+  isClosed(): boolean;
   mainFrame(): FrameLike;
   evaluate(expression: string): Promise<unknown>;
 }
@@ -176,24 +184,22 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
         ? await launchPuppeteer(site.browserArgs)
         : await launchPlaywright(site.browserArgs)) as unknown as BrowserLike;
     // Each of the 3 lanes loads its pages into one tab, through about:blank (a new tab per page cost Firefox 0.2-1 s).
-    const lanes = new Map<number, PageLike>();
+    const tabs = reusableTabs((_lane: number) => newPage(browser));
     await eachLimited(PAGE_NAMES, 3, async (name, lane) => {
-      const page = lanes.get(lane) ?? (await newPage(browser));
-      lanes.delete(lane);
-      let reusable = false;
+      const page = await tabs.take(lane);
+      let reuse = false;
       try {
         await page.goto(site.page(name).url);
         const expected = site.expectedCaptchas(name);
         const started = Date.now();
         const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0, explain: true });
         results.set(name, { found, expected, elapsed: Date.now() - started });
-        reusable = await toBlank(page);
+        reuse = true;
       } finally {
-        if (reusable) lanes.set(lane, page);
-        else await page.close();
+        await tabs.give(lane, page, reuse);
       }
     });
-    await Promise.all([...lanes.values()].map((page) => page.close()));
+    await tabs.closeAll();
   });
 
   afterAll(async () => {

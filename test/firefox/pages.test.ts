@@ -14,7 +14,7 @@ import { attach, detect, solveCaptchas } from '../../src/index.js';
 import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
 import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { NEEDS_ATTACH } from '../stealth/suite.js';
-import { closePage, newPage, toBlank } from '../support/browser.js';
+import { closePage, newPage, reusableTabs } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
@@ -40,19 +40,18 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
 
   /**
    * Each variant's pages load into one tab (a new Firefox tab costs 0.2-1 s: 101 s for this file alone with a tab per
-   * page, 61-69 s reusing one), through about:blank between two pages (`toBlank`).
+   * page, 61-69 s reusing one), through about:blank between two pages.
    */
-  const reused = new Map<boolean, PageLike>();
+  const tabs = reusableTabs(async (withAttach: boolean) => {
+    const page: PageLike = await step('newPage', newPage(browser));
+    if (withAttach) await step('attach', attach(page));
+    return page;
+  });
 
   async function solvePage(name: string, withAttach: boolean): Promise<void> {
     const fixture = site.page(name);
-    let page = reused.get(withAttach);
-    reused.delete(withAttach);
-    if (!page || page.isClosed()) {
-      page = await step('newPage', newPage(browser));
-      if (withAttach) await step('attach', attach(page));
-    }
-    let reusable = false;
+    const page = await tabs.take(withAttach);
+    let reuse = false;
     try {
       await step('goto', page.goto(fixture.url));
       site.resetVerifications();
@@ -61,10 +60,9 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
         site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
       );
       await solveAllAndVerify({ site, server, page, fixture });
-      reusable = await step('blank', toBlank(page));
+      reuse = true;
     } finally {
-      if (reusable) reused.set(withAttach, page);
-      else await step('close', closePage(page));
+      await step('blank or close', tabs.give(withAttach, page, reuse));
     }
   }
 

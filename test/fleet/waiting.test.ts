@@ -12,6 +12,7 @@ import { CaptchaSolver, type DetectedCaptcha, type FleetStore } from '../../src/
 import { redisStore } from '../../src/redis.js';
 import { obtainToken } from '../../src/solve/obtain.js';
 import { partsOf } from '../../src/solve/solve.js';
+import { until } from '../solve/solver-harness.js';
 import { fleetCaptcha, fleetHost } from './captcha.js';
 import { type RedisServer, startRedis } from './redis-server.js';
 import { spawnWorker, type WorkerRun } from './spawn-worker.js';
@@ -70,14 +71,6 @@ async function takeToken(solver: CaptchaSolver, captcha: DetectedCaptcha, ms: nu
   );
   return { taskId: solution.taskId, source, waitedMs: Date.now() - started };
 }
-
-const until = async (what: string, check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('waiting for flights another member stops polling', () => {
   it("a member's solver closes while another waits for its flights: the waiter collects them", async () => {

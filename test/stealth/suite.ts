@@ -16,9 +16,9 @@ import {
   closePage,
   launchStealth,
   newPage,
+  reusableTabs,
   type StealthDriverName,
   stealthClick,
-  toBlank,
 } from '../support/browser.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
@@ -56,27 +56,27 @@ export function stealthPageSuite(driver: StealthDriverName): void {
 
   /**
    * The page suites' pages load into one tab per variant (with and without attach()), through about:blank between two
-   * pages (`toBlank`); the leak probe gets a tab of its own each time.
+   * pages; the leak probe gets a tab of its own each time.
    */
-  const reused = new Map<boolean, PageLike>();
+  const tabs = reusableTabs(async (key: boolean | 'probe') => {
+    const page: PageLike = await step('newPage', newPage(browser));
+    if (key !== false) await step('attach', attach(page)); // the probe's pages are attached too
+    return page;
+  });
 
   async function solvePage(name: string, withAttach: boolean, probe = false): Promise<void> {
     const fixture = site.page(name);
-    let page = probe ? undefined : reused.get(withAttach);
-    reused.delete(withAttach);
-    if (!page || page.isClosed()) {
-      page = await step('newPage', newPage(browser));
-      if (withAttach) await step('attach', attach(page));
-    }
-    let reusable = false;
+    // The probe's tab is a key of its own, never kept for reuse.
+    const key = probe ? 'probe' : withAttach;
+    const page = await tabs.take(key);
+    let reuse = false;
     try {
       await step('goto', page.goto(probe ? leakProbeURL(fixture.url) : fixture.url));
       site.resetVerifications();
       await solveAllAndVerify({ site, server, page, fixture, click: stealthClick(driver, page) });
-      if (!probe) reusable = await step('blank', toBlank(page));
+      reuse = !probe;
     } finally {
-      if (reusable) reused.set(withAttach, page);
-      else await closePage(page);
+      await tabs.give(key, page, reuse);
     }
   }
 

@@ -25,7 +25,7 @@ export async function launchPuppeteer(extraArgs: readonly string[] = []): Promis
  * is loaded again, at most twice more. False when the tab could not be emptied: the caller closes it and opens a new
  * one (this runs after a test's assertions, so it is never a test's failure).
  */
-export async function toBlank(page: { goto(url: string): Promise<unknown> }): Promise<boolean> {
+async function toBlank(page: { goto(url: string): Promise<unknown> }): Promise<boolean> {
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
       await page.goto('about:blank');
@@ -39,6 +39,36 @@ export async function toBlank(page: { goto(url: string): Promise<unknown> }): Pr
 
 /** Our navigation was cut short by the page's own: Firefox (BiDi), Playwright, Puppeteer on Chromium. */
 const INTERRUPTED = /interrupted an unfinished navigation|is interrupted by another navigation|net::ERR_ABORTED/;
+
+interface ReusablePage {
+  goto(url: string): Promise<unknown>;
+  close(): Promise<void>;
+  isClosed(): boolean;
+}
+
+/**
+ * Tabs reused page after page, one per key (a suite's variant, a parallel lane): `take` gives the key's idle tab or
+ * opens one; `give` empties it for the next page (`toBlank`) when the test went through, else (or when it cannot be
+ * emptied) closes it, and the key's next `take` opens a new one.
+ */
+export function reusableTabs<K, P extends ReusablePage>(open: (key: K) => Promise<P>) {
+  const idle = new Map<K, P>();
+  return {
+    async take(key: K): Promise<P> {
+      const page = idle.get(key);
+      idle.delete(key);
+      return page && !page.isClosed() ? page : open(key);
+    },
+    async give(key: K, page: P, reuse: boolean): Promise<void> {
+      if (reuse && (await toBlank(page))) idle.set(key, page);
+      else await closePage(page);
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all([...idle.values()].map((page) => closePage(page)));
+      idle.clear();
+    },
+  };
+}
 
 /**
  * Close a page. Chromium drops a close request that arrives while a navigation commits (right after a form post, for
