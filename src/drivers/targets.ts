@@ -67,18 +67,63 @@ export function classifyAttachTarget(target: unknown): AttachTargetKind {
   );
 }
 
-const newPageWrapped = new WeakSet<object>();
+type OnPage = (page: object) => Promise<void>;
 
-/** Make `owner.newPage()` resolve only once the new page is attached, so a goto right after it is hooked. */
-function awaitAttachInNewPage(owner: Loose, handlers: AttachHandlers): void {
-  if (newPageWrapped.has(owner) || typeof owner.newPage !== 'function') return;
-  newPageWrapped.add(owner);
-  const original = owner.newPage as Method;
-  owner.newPage = async function newPage(this: unknown, ...args: unknown[]) {
-    const page = (await original.apply(this, args)) as object;
-    await handlers.attachPage(page, false).catch((error: unknown) => log('attach to new page failed: %O', error));
-    return page;
+/** What each wrapped `newPage()` (and `createBrowserContext()`) awaits, per owner; read live by the wrappers. */
+const newPageHooks = new WeakMap<object, OnPage[]>();
+
+/** Make `owner.newPage()` resolve only once `onPage(page)` settled, so a goto right after it finds the page ready. */
+function awaitInNewPage(owner: Loose, onPage: OnPage): void {
+  let hooks = newPageHooks.get(owner);
+  if (!hooks) {
+    if (typeof owner.newPage !== 'function') return;
+    const list: OnPage[] = [];
+    hooks = list;
+    newPageHooks.set(owner, list);
+    const original = owner.newPage as Method;
+    owner.newPage = async function newPage(this: unknown, ...args: unknown[]) {
+      const page = (await original.apply(this, args)) as object;
+      await Promise.all(
+        list.map((hook) => hook(page).catch((error: unknown) => log('attach to new page failed: %O', error))),
+      );
+      return page;
+    };
+  }
+  if (!hooks.includes(onPage)) hooks.push(onPage);
+}
+
+/** The same for a Puppeteer browser: its contexts' newPage(), now and for contexts it creates later. */
+function awaitInNewPagesOfBrowser(browser: Loose, onPage: OnPage): void {
+  const wrapped = newPageHooks.has(browser);
+  awaitInNewPage(browser, onPage);
+  for (const context of call<Loose[]>(browser, 'browserContexts')) awaitInNewPage(context, onPage);
+  if (wrapped || typeof browser.createBrowserContext !== 'function') return;
+  const create = browser.createBrowserContext as Method;
+  browser.createBrowserContext = async function createBrowserContext(this: unknown, ...args: unknown[]) {
+    const context = (await create.apply(this, args)) as Loose;
+    for (const hook of newPageHooks.get(browser) ?? []) awaitInNewPage(context, hook);
+    return context;
   };
+}
+
+/**
+ * Make every `newPage()` of a Puppeteer Browser or BrowserContext, or of a Playwright BrowserContext, resolve only
+ * once `onPage(page)` settled (its failure is logged, the page still returned). Nothing else is touched: no page is
+ * evaluated and no listener added. Anything else (a Playwright Browser, a page) is left alone; returns whether
+ * `target` was covered.
+ */
+export function awaitInNewPages(target: unknown, onPage: OnPage): boolean {
+  let kind: AttachTargetKind;
+  try {
+    kind = classifyAttachTarget(target);
+  } catch {
+    return false;
+  }
+  const t = target as Loose;
+  if (kind === 'puppeteer-browser') awaitInNewPagesOfBrowser(t, onPage);
+  else if (kind === 'puppeteer-context' || kind === 'playwright-context') awaitInNewPage(t, onPage);
+  else return false;
+  return true;
 }
 
 function followPuppeteerTargets(emitter: Loose, handlers: AttachHandlers): void {
@@ -95,6 +140,7 @@ function followPuppeteerTargets(emitter: Loose, handlers: AttachHandlers): void 
 export async function attachTarget(target: unknown, handlers: AttachHandlers): Promise<AttachTargetKind> {
   const kind = classifyAttachTarget(target);
   const t = target as Loose;
+  const attachNew = (page: object) => handlers.attachPage(page, false);
   log('attach to %s', kind);
   switch (kind) {
     case 'frame':
@@ -115,22 +161,13 @@ export async function attachTarget(target: unknown, handlers: AttachHandlers): P
       break;
     }
     case 'puppeteer-browser': {
-      awaitAttachInNewPage(t, handlers);
-      for (const context of call<Loose[]>(t, 'browserContexts')) awaitAttachInNewPage(context, handlers);
-      if (typeof t.createBrowserContext === 'function') {
-        const create = t.createBrowserContext as Method;
-        t.createBrowserContext = async function createBrowserContext(this: unknown, ...args: unknown[]) {
-          const context = (await create.apply(this, args)) as Loose;
-          awaitAttachInNewPage(context, handlers);
-          return context;
-        };
-      }
+      awaitInNewPagesOfBrowser(t, attachNew);
       followPuppeteerTargets(t, handlers);
       await Promise.all((await call<Promise<object[]>>(t, 'pages')).map((page) => handlers.attachPage(page, false)));
       break;
     }
     case 'puppeteer-context': {
-      awaitAttachInNewPage(t, handlers);
+      awaitInNewPage(t, attachNew);
       followPuppeteerTargets(t, handlers);
       await Promise.all((await call<Promise<object[]>>(t, 'pages')).map((page) => handlers.attachPage(page, false)));
       break;

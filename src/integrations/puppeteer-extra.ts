@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import { attach } from '../attach/index.js';
 import { detect } from '../detect/index.js';
+import { awaitInNewPages } from '../drivers/targets.js';
 import { rejectUnknownSolveOptions } from '../solve/options.js';
 import { CaptchaSolver } from '../solve/solve.js';
 import type { IncumbentOptions, SolveOptions } from '../solve/types.js';
@@ -99,26 +100,33 @@ const definePlugin = (Base: PluginBase) =>
       return {};
     }
 
-    // Not awaited by newPage(): the methods go on synchronously, before the first await.
+    // Not awaited by newPage(): the methods go on synchronously, before the first await. newPage() itself waits for
+    // the hook (onBrowser and onContextCreated below), so a goto right after it cannot outrun the init script.
     override async onPageCreated(page: unknown): Promise<void> {
       this.#addMethods(page);
       if (!this.#earlyHook) return;
       try {
-        // With solveOnSight the solver also watches the page, creating each captcha's task as soon as it shows.
-        await (this.#sightOn ? this.solver.attach(page as object) : attach(page as object));
+        await this.#hook(page as object);
       } catch (error) {
         log('early hook not installed: %s', (error as Error).message);
       }
     }
 
-    // No work at launch or connect beyond adding methods to pages that already exist.
+    // No work at launch or connect beyond adding methods to pages that already exist, and making newPage() of the
+    // browser and its contexts resolve once the new page is hooked (puppeteer-extra).
     override async onBrowser(browser: unknown): Promise<void> {
+      if (this.#earlyHook) awaitInNewPages(browser, this.#hookNewPage);
       try {
         const pages = await (browser as { pages(): Promise<unknown[]> }).pages();
         for (const page of pages) this.#addMethods(page);
       } catch (error) {
         log('could not list existing pages: %s', (error as Error).message);
       }
+    }
+
+    // playwright-extra calls this for every context, before its newPage() is first called.
+    async onContextCreated(context: unknown): Promise<void> {
+      if (this.#earlyHook) awaitInNewPages(context, this.#hookNewPage);
     }
 
     // playwright-extra's launchPersistentContext() fires neither onBrowser nor onPageCreated for its first page.
@@ -130,6 +138,14 @@ const definePlugin = (Base: PluginBase) =>
         log('could not list pages after launch: %s', (error as Error).message);
       }
     }
+
+    /** Install the early hook on a page (and with solveOnSight, watch it); safe to call again for the same page. */
+    #hook(page: object): Promise<void> {
+      // With solveOnSight the solver also watches the page, creating each captcha's task as soon as it shows.
+      return this.#sightOn ? this.solver.attach(page) : attach(page);
+    }
+
+    readonly #hookNewPage = (page: object): Promise<void> => this.#hook(page);
 
     #addMethods(page: unknown): void {
       if (typeof page !== 'object' || page === null || this.#patched.has(page)) return;
