@@ -32,6 +32,12 @@ function unbilled(error: unknown): boolean {
   return code.startsWith('ERROR_') || code === 'INVALID_RECAPTCHA_SITEURL' || code === 'INVALID_TASK';
 }
 
+/**
+ * How long an abort waits for a createTask already sent to answer: the service may create (and bill) the task, and a
+ * request cut short would leave a billed task out of the stats. Past this, the request is cut short anyway.
+ */
+export const CREATE_GRACE_MS = 2_000;
+
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
 
@@ -81,6 +87,14 @@ export class TaskRunner {
     this.limit = parts.limit;
   }
 
+  /** createTask requests in flight: close() waits for them (CREATE_GRACE_MS at most) before the stats are final. */
+  readonly #creating = new Set<Promise<void>>();
+
+  /** Resolves once no createTask is in flight; after an abort that is CREATE_GRACE_MS at most. */
+  async settled(): Promise<void> {
+    while (this.#creating.size > 0) await Promise.all([...this.#creating]);
+  }
+
   /** Create the task and wait for its token, outside the concurrency limit. */
   async run(task: DetectedTask, signal: AbortSignal | undefined, options: RunOptions = {}): Promise<TaskSolution> {
     const { captcha, onCreated } = options;
@@ -91,15 +105,33 @@ export class TaskRunner {
     const points = pointsOf(task.type, this.#prices);
     const reserved = await this.#gate(points);
     let created = false;
+    // The client gets its own signal: an abort while createTask is in flight lets that request answer first (at
+    // most CREATE_GRACE_MS), so a task the service created is counted; polling stops at once.
+    const client = new AbortController();
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      if (created || !signal) client.abort(signal?.reason);
+      else grace ??= setTimeout(() => client.abort(signal.reason), CREATE_GRACE_MS);
+    };
+    if (signal?.aborted) client.abort(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    let createEnded!: () => void;
+    const creating = new Promise<void>((resolve) => {
+      createEnded = resolve;
+    });
+    this.#creating.add(creating);
+    void creating.then(() => this.#creating.delete(creating));
     const solved = await this.#client
       .solve(task as Task, {
-        signal,
+        signal: client.signal,
         pollInterval: this.#pollInterval,
         onTaskCreated: (taskId: string) => {
           created = true;
+          createEnded();
           this.#ledger.taskCreated(points);
           onCreated?.(taskId);
           if (captcha) this.#emit({ type: 'taskCreated', captcha, taskId, points });
+          if (signal?.aborted) client.abort(signal.reason);
         },
         ...(captcha
           ? {
@@ -111,6 +143,11 @@ export class TaskRunner {
       .catch(async (error: unknown) => {
         if (!created) await this.#notCreated(error, reserved ? points : 0);
         throw error;
+      })
+      .finally(() => {
+        clearTimeout(grace);
+        signal?.removeEventListener('abort', onAbort);
+        createEnded();
       });
     const token = solved.token;
     if (typeof token !== 'string' || token.length === 0) {

@@ -294,7 +294,9 @@ export class CaptchaSolver extends SolverEvents {
     this.#parts.sight?.close();
     this.#parts.pool?.close();
     this.#parts.refresher?.close();
-    // The fleet's stats hold every count of this solver once close() resolves.
+    // The fleet's stats hold every count of this solver once close() resolves, a createTask that was in flight
+    // included (it may have created a billed task).
+    await this.#parts.runner.settled();
     await this.#parts.ledger.flush();
   }
 }
