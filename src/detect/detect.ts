@@ -122,35 +122,65 @@ function parseMain(frame: DriverFrame, json: string): MainScan {
  * written to the page and no code of ours enters the main world; the bundle is kept in the isolated world like the
  * others and re-run per call (it reads the early hook's records when it starts). `main` is absent where there is no
  * waiver (the caller then reads the main world itself); `mainError` says why the main part failed.
+ *
+ * The same reads of each same-origin `http(s)` child document (`children`): the DOM scan bundle is evaluated the same
+ * way, with the page-facing globals it names (`document`, `location`, `getComputedStyle`, `NodeFilter`,
+ * `ShadowRoot`) shadowed by the child window's (Xray views, as in the child's own sandbox), so each such child needs
+ * no evaluation of its own. Where one evaluation costs a round trip (Firefox), that halves a page of same-origin ads.
  */
 export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
   'scan-with-main',
   `(() => {
   const dom = ${scanSource};
+  const domIn = function (document, location, getComputedStyle, NodeFilter, ShadowRoot) {
+    return ${scanSource};
+  };
   const mainScan = function (globalThis, window, self, document, Element, Node, ShadowRoot) {
     return ${mainScanSource};
   };
   return {
     scan() {
-      const out = { dom: dom.scanFrame() };
+      const out = readBoth(window, () => dom.scanFrame());
       try {
-        const page = window.wrappedJSObject;
-        if (typeof page !== 'object' || page === null || page === window) return out;
-        out.main = ((globalThis) => ${HAS_CAPTCHA_JS})(page)
-          ? mainScan(page, page, page, page.document, page.Element, page.Node, page.ShadowRoot).scanMain({})
-          : ${JSON.stringify(NO_CAPTCHA_JS)};
-      } catch (error) {
-        out.mainError = String((error && error.message) || error);
-      }
-      try {
-        out.emptyBlank = emptyBlankChildren();
+        out.children = sameOriginChildren();
       } catch {
-        // Not counted: every child frame is scanned on its own.
+        // Not read here: every child frame is scanned on its own.
       }
       return out;
     },
   };
-  function emptyBlankChildren() {
+  function readBoth(win, scanDom) {
+    const out = { dom: scanDom() };
+    try {
+      const page = win.wrappedJSObject;
+      if (typeof page !== 'object' || page === null || page === win) return out;
+      out.main = ((globalThis) => ${HAS_CAPTCHA_JS})(page)
+        ? mainScan(page, page, page, page.document, page.Element, page.Node, page.ShadowRoot).scanMain({})
+        : ${JSON.stringify(NO_CAPTCHA_JS)};
+    } catch (error) {
+      out.mainError = String((error && error.message) || error);
+    }
+    try {
+      out.emptyBlank = emptyBlankChildren(win.document);
+    } catch {
+      // Not counted: every child frame is scanned on its own.
+    }
+    return out;
+  }
+  function sameOriginChildren() {
+    const children = [];
+    for (const element of document.querySelectorAll('iframe, frame')) {
+      const doc = element.contentDocument;
+      const child = element.contentWindow;
+      if (!doc || !child) continue;
+      const url = doc.location.href;
+      if (!/^https?:/.test(url)) continue;
+      const childDom = domIn(doc, doc.location, (el, pseudo) => child.getComputedStyle(el, pseudo), NodeFilter, child.ShadowRoot);
+      children.push({ url, read: readBoth(child, () => childDom.scanFrame()) });
+    }
+    return children;
+  }
+  function emptyBlankChildren(document) {
     let empty = 0;
     for (const element of document.querySelectorAll('iframe, frame')) {
       const src = element.getAttribute('src');
@@ -185,6 +215,11 @@ export interface ScansFromIsolated {
    * are not counted (the caller then finds more `about:blank` children than counted, and reads them all).
    */
   emptyBlank?: number;
+  /**
+   * The same reads of each same-origin `http(s)` child document, in document order of their frame elements (frames
+   * in shadow roots are not listed), each with the URL of its document; absent when they could not be read.
+   */
+  children?: Array<{ url: string; read: Omit<ScansFromIsolated, 'children'> }>;
 }
 
 async function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
@@ -195,26 +230,20 @@ async function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> 
   }
 }
 
-/** One frame's two reads, settled, and what its isolated world counted of empty `about:blank` children. */
+/** What an isolated world that reads both worlds (Firefox) also reports: see ScansFromIsolated. */
+type ChildReads = Pick<ScansFromIsolated, 'emptyBlank' | 'children'>;
+
+/** One frame's two reads, settled, and what its isolated world read of its child frames. */
 interface WorldReads {
   main: PromiseSettledResult<MainScan>;
   dom: PromiseSettledResult<DomScan>;
-  emptyBlank?: number;
+  children?: ChildReads;
 }
 
 /** The frame's main-world and DOM reads: in one isolated evaluation where the driver allows, else two. */
 async function readWorlds(frame: DriverFrame): Promise<WorldReads> {
   if (await frame.mainThroughIsolated?.()) {
-    const both = await frame.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
-    const dom: PromiseFulfilledResult<DomScan> = { status: 'fulfilled', value: both.dom };
-    const emptyBlank = both.emptyBlank !== undefined ? { emptyBlank: both.emptyBlank } : {};
-    if (both.main !== undefined) {
-      return { main: { status: 'fulfilled', value: parseMain(frame, both.main) }, dom, ...emptyBlank };
-    }
-    if (both.mainError !== undefined) {
-      return { main: { status: 'rejected', reason: new Error(both.mainError) }, dom, ...emptyBlank };
-    }
-    return { main: await settle(readMain(frame)), dom, ...emptyBlank };
+    return worldsFrom(frame, await frame.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan'));
   }
   const [main, dom] = await Promise.allSettled([
     readMain(frame),
@@ -223,34 +252,46 @@ async function readWorlds(frame: DriverFrame): Promise<WorldReads> {
   return { main, dom };
 }
 
-/** A frame's merged evidence, and how many empty `about:blank` children it vouched for (see ScansFromIsolated). */
+/** A frame's reads from one isolated evaluation of both worlds (its own, or its parent's of it). */
+async function worldsFrom(frame: DriverFrame, both: ScansFromIsolated): Promise<WorldReads> {
+  const dom: PromiseFulfilledResult<DomScan> = { status: 'fulfilled', value: both.dom };
+  const children = { emptyBlank: both.emptyBlank, children: both.children };
+  if (both.main !== undefined)
+    return { main: { status: 'fulfilled', value: parseMain(frame, both.main) }, dom, children };
+  if (both.mainError !== undefined) {
+    return { main: { status: 'rejected', reason: new Error(both.mainError) }, dom, children };
+  }
+  return { main: await settle(readMain(frame)), dom, children };
+}
+
+/** A frame's merged evidence, and what its isolated world read of its child frames (see ScansFromIsolated). */
 interface FrameRead {
   scan: FrameScan;
-  emptyBlank?: number;
+  children?: ChildReads;
 }
 
 /**
  * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
  * read at the same time (the round trips overlap; the DOM scan is a cached bundle) and merged in Node, where elements
  * are matched by path. A main world we cannot read leaves the DOM's evidence, with a note. The reads are not atomic:
- * a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again.
+ * a widget rendered between them shows an anchor the cfg did not have yet, so that frame is read again. `first`: reads
+ * its parent already made of it, used instead of the first read.
  */
-export async function scanFrame(frame: DriverFrame): Promise<FrameRead> {
+export async function scanFrame(frame: DriverFrame, first?: WorldReads): Promise<FrameRead> {
   for (let attempt = 0; ; attempt++) {
-    const { main: mainRead, dom: domRead, emptyBlank } = await readWorlds(frame);
-    const counted = emptyBlank !== undefined ? { emptyBlank } : {};
+    const { main: mainRead, dom: domRead, children } = attempt === 0 && first ? first : await readWorlds(frame);
     if (domRead.status === 'rejected') throw domRead.reason;
     if (mainRead.status === 'rejected') {
       const message = errorText(mainRead.reason);
       if (isNavigationError(message)) throw mainRead.reason;
       const scan = mergeScans(domRead.value, undefined);
       scan.notes.push(`main world not readable: ${message.slice(0, 200)}`);
-      return { scan, ...counted };
+      return { scan, children };
     }
     const main = mainRead.value;
     const scan = mergeScans(domRead.value, main);
     const changedMeanwhile = vendors.some((vendor) => vendor.readAgain?.(scan[vendor.key], main[vendor.key]));
-    if (!changedMeanwhile || attempt > 0) return { scan, ...counted };
+    if (!changedMeanwhile || attempt > 0) return { scan, children };
   }
 }
 
@@ -259,28 +300,62 @@ export function emptyBlankScan(): FrameScan {
   return mergeScans(emptyDomScan('about:blank', 'complete'), emptyMainScan());
 }
 
+/** The origin of an http(s) URL; undefined for anything else. */
+function httpOrigin(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * An `about:blank` child frame, where one evaluation costs a round trip of its own (Firefox): its parent's scan, made
- * in the same round, tells whether its `about:blank` children are empty (Google's widget adds such a frame), and then
- * this frame needs no evaluation. Only when the parent vouched for exactly as many empty documents as it has
- * `about:blank` children; else (and on the other routes) the frame is read as any other.
+ * Where one evaluation costs a round trip of its own (Firefox), a child frame its parent's scan can read needs none:
+ * - an `about:blank` child, when the parent vouched for exactly as many empty documents as it has `about:blank`
+ *   children (Google's widget adds such a frame);
+ * - a same-origin `http(s)` child, when its URL is that of exactly one child document the parent read and of exactly
+ *   one of the parent's child frames.
+ * Else (and on the other routes) the frame is read as any other.
  */
 async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRead>>): Promise<FrameRead> {
-  const parentRead = node.url === 'about:blank' && node.parent ? reads.get(node.parent) : undefined;
+  const parentRead = node.parent ? reads.get(node.parent) : undefined;
   const parentFrame = node.parent?.frame;
-  if (
-    parentRead &&
-    parentFrame &&
-    lastEmptyBlank.get(parentFrame) !== -1 &&
-    (await node.frame.mainThroughIsolated?.())
-  ) {
-    const parent = await parentRead.catch(() => undefined);
-    const blank = parentFrame.childFrames().filter((child) => safeUrl(child) === 'about:blank').length;
-    if (parent?.emptyBlank === blank) return { scan: emptyBlankScan() };
+  if (parentRead && parentFrame) {
+    const blank = node.url === 'about:blank' && lastEmptyBlank.get(parentFrame) !== -1;
+    const origin = blank ? undefined : httpOrigin(node.url);
+    const sameOrigin = origin !== undefined && origin === httpOrigin(safeUrl(parentFrame));
+    if ((blank || sameOrigin) && (await node.frame.mainThroughIsolated?.())) {
+      const parent = (await parentRead.catch(() => undefined))?.children;
+      if (blank) {
+        const blanks = parentFrame.childFrames().filter((child) => safeUrl(child) === 'about:blank').length;
+        if (parent?.emptyBlank === blanks) return { scan: emptyBlankScan() };
+      } else {
+        const read = parent?.children && childRead(parentFrame, node, parent.children);
+        if (read) return finish(node.frame, scanFrame(node.frame, await worldsFrom(node.frame, read)));
+      }
+    }
   }
-  const read = await withTimeout(scanFrame(node.frame), FRAME_SCAN_TIMEOUT_MS);
-  if (read.emptyBlank !== undefined) lastEmptyBlank.set(node.frame, read.emptyBlank);
+  return finish(node.frame, scanFrame(node.frame));
+}
+
+/** A frame's read within FRAME_SCAN_TIMEOUT_MS, remembering what it counted of empty `about:blank` children. */
+async function finish(frame: DriverFrame, reading: Promise<FrameRead>): Promise<FrameRead> {
+  const read = await withTimeout(reading, FRAME_SCAN_TIMEOUT_MS);
+  if (read.children?.emptyBlank !== undefined) lastEmptyBlank.set(frame, read.children.emptyBlank);
   return read;
+}
+
+/** The parent's read of this child's document, when its URL names exactly one child document and one child frame. */
+function childRead(
+  parentFrame: DriverFrame,
+  node: FrameNode,
+  children: NonNullable<ScansFromIsolated['children']>,
+): ScansFromIsolated | undefined {
+  const reads = children.filter((child) => child.url === node.url);
+  if (reads.length !== 1) return undefined;
+  const frames = parentFrame.childFrames().filter((child) => safeUrl(child) === node.url);
+  return frames.length === 1 ? reads[0]!.read : undefined;
 }
 
 /**

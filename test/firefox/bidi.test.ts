@@ -179,4 +179,61 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
       expect(reports[0]?.signals).not.toEqual(reports[1]?.signals);
     });
   });
+
+  /** Each same-origin http(s) child of the main frame: the main frame's read of its document, and its own read. */
+  async function childReads(page: Page) {
+    const main = toDriverPage(page).mainFrame();
+    const parent = await main.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+    const origin = new URL(main.url()).origin;
+    const pairs: Array<{ url: string; fromParent: unknown; own: unknown }> = [];
+    for (const child of main.childFrames()) {
+      if (!child.url().startsWith(`${origin}/`)) continue;
+      const { children: _, ...own } = await child.callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+      const fromParent = parent.children?.filter((c) => c.url === child.url()).map((c) => c.read);
+      pairs.push({ url: child.url(), fromParent, own: [own] });
+    }
+    return pairs;
+  }
+
+  it('reads the 25 same-origin children of many-iframes in the parent scan, each exactly as it reads itself', async () => {
+    await withPage(async (page) => {
+      await page.goto(site.page('many-iframes').url);
+      const found = await detect(page, { explain: true });
+      expect(found).toEqual([]);
+      expect(found.explanation?.frames.filter((frame) => frame.status === 'scanned')).toHaveLength(51);
+      const pairs = await childReads(page);
+      expect(pairs).toHaveLength(25);
+      for (const pair of pairs) expect(pair.fromParent, pair.url).toEqual(pair.own);
+    });
+  });
+
+  it.each([false, true])(
+    'reads same-origin children holding each vendor widget as they read themselves, and detect finds them (hook: %s)',
+    async (hooked) => {
+      await withPage(async (page) => {
+        if (hooked) await attach(page);
+        await page.goto(site.page('no-captcha').url);
+        const names = ['v2-checkbox', 'hcaptcha-checkbox', 'turnstile-implicit', 'funcaptcha-custom'];
+        await page.evaluate(
+          (urls: string[]) => {
+            for (const url of urls) document.body.insertAdjacentHTML('beforeend', `<iframe src="${url}"></iframe>`);
+          },
+          names.map((name) => site.page(name).url),
+        );
+        const deadline = Date.now() + 15_000;
+        let found = await detect(page);
+        while (found.length < names.length && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          found = await detect(page);
+        }
+        expect(found.map((c) => [c.vendor, c.framePath[0]]).sort()).toEqual(
+          names.map((name, i) => [site.page(name).captchas[0]!.vendor, i]).sort(),
+        );
+        const pairs = await childReads(page);
+        expect(pairs).toHaveLength(names.length);
+        for (const pair of pairs) expect(pair.fromParent, pair.url).toEqual(pair.own);
+      });
+    },
+    60_000,
+  );
 });
