@@ -3,6 +3,7 @@
  * libraries spell the same way, and the mapping of their requests and responses to DriverPost and DriverResponse.
  */
 import createDebug from 'debug';
+import { whenSettled } from './inpage.js';
 import type { DriverFrame, DriverKind, DriverPage, DriverPost, DriverResponse, InpageBundle } from './types.js';
 
 const log = createDebug('ezcaptcha:hook');
@@ -197,7 +198,7 @@ export abstract class BaseDriverFrame<
     // A synchronous export answers synchronously: a promise costs Firefox's BiDi an extra turn (about 1 ms a call).
     const kept = (await evaluate(
       `(() => { const b = ${slot}; if (!b) return null; const v = b${call}; ` +
-        `return v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then((v) => ({ v })) : { v }; })()`,
+        `return ${whenSettled('(v) => ({ v })', '{ v }')}; })()`,
     )) as {
       v: T;
     } | null;

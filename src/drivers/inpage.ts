@@ -9,6 +9,14 @@ export function inpageCall(bundleSource: string, exportName: string, arg?: unkno
   return `(${bundleSource}).${exportName}(${arg === undefined ? '' : JSON.stringify(arg)})`;
 }
 
+/**
+ * In-page code over a value held in `v`: `then` applied through `v.then(...)` when `v` is a promise (a thenable
+ * object), else `now`. Only syntax and the value's own `then`: no builtin the page could have replaced.
+ */
+export function whenSettled(then: string, now: string): string {
+  return `(v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then(${then}) : ${now})`;
+}
+
 /** A bundle named `name` with an id that changes with its source. */
 export function inpageBundle(name: string, source: string): InpageBundle {
   let hash = 0;

@@ -11,6 +11,7 @@ import {
   sameDocumentAsMainWorld,
 } from './cdp.js';
 import { isStaleContextError } from './errors.js';
+import { whenSettled } from './inpage.js';
 
 /** A Puppeteer JSHandle, as far as we use it. */
 interface HandleLike {
@@ -275,7 +276,7 @@ export class PuppeteerDriverFrame extends BaseDriverFrame<PuppeteerFrameLike, Pu
 async function inSandbox(realm: RealmLike, expression: string): Promise<unknown> {
   const json = await realm.evaluate(
     `(() => { const text = (v) => (v === undefined ? '' : (JSON.stringify(v) ?? '')); const v = (${expression}); ` +
-      `return v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then(text) : text(v); })()`,
+      `return ${whenSettled('text', 'text(v)')}; })()`,
   );
   return typeof json === 'string' && json !== '' ? JSON.parse(json) : undefined;
 }
