@@ -139,6 +139,12 @@ export interface ClientConfig {
 
 type AbortCause = 'caller' | 'deadline';
 
+/**
+ * How long a caller's abort waits for a createTask request already sent: the service may create (and bill) the task,
+ * and the answer tells its taskId, which the AbortError then carries. Past this, the request is cut short.
+ */
+export const CREATE_GRACE_MS = 2_000;
+
 /** One public call: the caller's signal and the overall deadline merged into one signal. */
 interface Scope {
   signal: AbortSignal;
@@ -150,6 +156,8 @@ interface Scope {
   /** Endpoint of the request in flight, and the one that was in flight when the scope aborted. */
   inFlight: string | undefined;
   abortedDuring: string | undefined;
+  /** A caller's abort held back while createTask was in flight takes effect now (no-op when none is held). */
+  releaseAbort(): void;
 }
 
 interface Envelope {
@@ -251,11 +259,20 @@ export class EzCaptchaClient {
     return `EzCaptchaClient ${inspect(this.config, options)}`;
   }
 
-  /** Creates a task (billed) and returns its taskId. Validates the task first; nothing is sent for an invalid one. */
+  /**
+   * Creates a task (billed) and returns its taskId. Validates the task first; nothing is sent for an invalid one. An
+   * abort while the request is in flight waits for its answer (CREATE_GRACE_MS at most): the AbortError then
+   * carries the taskId of a task the service created.
+   */
   async createTask(task: Task, options?: CallOptions): Promise<string> {
     const call = normalizeCallOptions(options, ['signal', 'timeout']);
     const wire = this.#validate(task);
-    return this.#run('createTask', call, (scope) => this.#createTask(wire, scope));
+    return this.#run('createTask', call, async (scope) => {
+      const taskId = await this.#createTask(wire, scope);
+      scope.taskId = taskId;
+      scope.signal.throwIfAborted();
+      return taskId;
+    });
   }
 
   /** One read of a task's state. Transient faults are retried; errors carry the taskId. */
@@ -352,7 +369,13 @@ export class EzCaptchaClient {
   async #createTask(wire: Record<string, unknown>, scope: Scope): Promise<string> {
     const payload: Record<string, unknown> = { task: wire };
     if (this.#options.appId !== undefined) payload.appId = this.#options.appId;
-    const { body, status } = await this.#call('createTask', payload, scope, { idempotent: false });
+    let answer: Envelope;
+    try {
+      answer = await this.#call('createTask', payload, scope, { idempotent: false });
+    } finally {
+      scope.releaseAbort();
+    }
+    const { body, status } = answer;
     const taskId = body.taskId;
     if (typeof taskId !== 'string' || taskId === '') {
       throw new UnexpectedResponseError(
@@ -485,7 +508,16 @@ export class EzCaptchaClient {
     context: AttemptContext,
   ): Promise<Envelope> {
     const retry = this.#options.retry;
-    return pRetry(() => this.#attempt(endpoint, payload, scope, context), {
+    const attempt = async () => {
+      try {
+        return await this.#attempt(endpoint, payload, scope, context);
+      } catch (error) {
+        // A caller's abort held back for this answer: no retry after a failed attempt.
+        scope.releaseAbort();
+        throw error;
+      }
+    };
+    return pRetry(attempt, {
       retries: retry.retries,
       factor: retry.factor,
       minTimeout: retry.minDelay,
@@ -678,10 +710,18 @@ export class EzCaptchaClient {
     const timeoutMs = call.timeout ?? this.#options.timeout;
     const controller = new AbortController();
     let cause: AbortCause | undefined;
+    let held: NodeJS.Timeout | undefined;
+    const abortNow = () => {
+      clearTimeout(held);
+      controller.abort(call.signal?.reason);
+    };
     const onCallerAbort = () => {
       cause ??= 'caller';
       scope.abortedDuring ??= scope.inFlight;
-      controller.abort(call.signal?.reason);
+      // createTask is sent: the service may create and bill the task. Its answer (CREATE_GRACE_MS at most) tells
+      // the taskId; a failed attempt is not retried and nothing is polled (releaseAbort, right after the answer).
+      if (scope.inFlight === 'createTask') held ??= setTimeout(abortNow, CREATE_GRACE_MS);
+      else abortNow();
     };
     const timer = setTimeout(() => {
       cause ??= 'deadline';
@@ -697,6 +737,9 @@ export class EzCaptchaClient {
       what,
       inFlight: undefined,
       abortedDuring: undefined,
+      releaseAbort: () => {
+        if (held !== undefined) abortNow();
+      },
     };
     try {
       if (call.signal?.aborted) onCallerAbort();
@@ -706,6 +749,7 @@ export class EzCaptchaClient {
       throw this.#finalError(error, scope, call.signal);
     } finally {
       clearTimeout(timer);
+      clearTimeout(held);
       call.signal?.removeEventListener('abort', onCallerAbort);
     }
   }

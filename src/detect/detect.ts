@@ -124,8 +124,8 @@ function parseMain(frame: DriverFrame, json: string): MainScan {
  * waiver (the caller then reads the main world itself); `mainError` says why the main part failed.
  *
  * The same reads of each same-origin `http(s)` child document (`children`): the DOM scan bundle is evaluated the same
- * way, with the page-facing globals it names (`document`, `location`, `getComputedStyle`, `NodeFilter`,
- * `ShadowRoot`) shadowed by the child window's (Xray views, as in the child's own sandbox), so each such child needs
+ * way, with the page-facing globals it names (`document`, `location`, `getComputedStyle`, `ShadowRoot`) shadowed by
+ * the child window's (Xray views, as in the child's own sandbox; `NodeFilter` is constants only), so each such child needs
  * no evaluation of its own. Where one evaluation costs a round trip (Firefox), that halves a page of same-origin ads.
  */
 export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
@@ -324,7 +324,13 @@ async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRea
   if (parentRead && parentFrame) {
     const blank = node.url === 'about:blank' && lastEmptyBlank.get(parentFrame) !== -1;
     const origin = blank ? undefined : httpOrigin(node.url);
-    const sameOrigin = origin !== undefined && origin === httpOrigin(safeUrl(parentFrame));
+    // Only worth waiting for the parent when its read can name this child: one sibling with this URL, and the
+    // parent's last read listed its children (only a schedule: the match is checked again below).
+    const sameOrigin =
+      origin !== undefined &&
+      origin === httpOrigin(safeUrl(parentFrame)) &&
+      lastChildReads.get(parentFrame) !== false &&
+      parentFrame.childFrames().filter((child) => safeUrl(child) === node.url).length === 1;
     if ((blank || sameOrigin) && (await node.frame.mainThroughIsolated?.())) {
       const parent = (await parentRead.catch(() => undefined))?.children;
       if (blank) {
@@ -343,6 +349,7 @@ async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRea
 async function finish(frame: DriverFrame, reading: Promise<FrameRead>): Promise<FrameRead> {
   const read = await withTimeout(reading, FRAME_SCAN_TIMEOUT_MS);
   if (read.children?.emptyBlank !== undefined) lastEmptyBlank.set(frame, read.children.emptyBlank);
+  if (read.children) lastChildReads.set(frame, read.children.children !== undefined);
   return read;
 }
 
@@ -355,7 +362,7 @@ function childRead(
   const reads = children.filter((child) => child.url === node.url);
   if (reads.length !== 1) return undefined;
   const frames = parentFrame.childFrames().filter((child) => safeUrl(child) === node.url);
-  return frames.length === 1 ? reads[0]!.read : undefined;
+  return frames.length === 1 ? reads[0]?.read : undefined;
 }
 
 /**
@@ -363,6 +370,9 @@ function childRead(
  * are read at once rather than after it (only a schedule: the count is taken again on every scan).
  */
 const lastEmptyBlank = new WeakMap<DriverFrame, number>();
+
+/** Whether each frame's last read (of both worlds, in one evaluation) listed its same-origin children's documents. */
+const lastChildReads = new WeakMap<DriverFrame, boolean>();
 
 function safeUrl(frame: DriverFrame): string {
   try {

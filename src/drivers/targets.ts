@@ -69,6 +69,9 @@ export function classifyAttachTarget(target: unknown): AttachTargetKind {
 
 type OnPage = (page: object) => Promise<void>;
 
+/** How long a wrapped newPage() waits for its hooks at most. */
+const NEW_PAGE_HOOK_MS = 5_000;
+
 /** What each wrapped `newPage()` (and `createBrowserContext()`) awaits, per owner; read live by the wrappers. */
 const newPageHooks = new WeakMap<object, OnPage[]>();
 
@@ -83,9 +86,19 @@ function awaitInNewPage(owner: Loose, onPage: OnPage): void {
     const original = owner.newPage as Method;
     owner.newPage = async function newPage(this: unknown, ...args: unknown[]) {
       const page = (await original.apply(this, args)) as object;
-      await Promise.all(
-        list.map((hook) => hook(page).catch((error: unknown) => log('attach to new page failed: %O', error))),
-      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(
+          list.map((hook) => hook(page).catch((error: unknown) => log('attach to new page failed: %O', error))),
+        ),
+        new Promise((resolve) => {
+          // A driver call that never answers must not hold newPage() forever: the page is returned unhooked.
+          timer = setTimeout(() => {
+            log('attach to new page still pending after %d ms: returning the page', NEW_PAGE_HOOK_MS);
+            resolve(undefined);
+          }, NEW_PAGE_HOOK_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
       return page;
     };
   }

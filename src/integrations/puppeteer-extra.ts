@@ -115,8 +115,8 @@ const definePlugin = (Base: PluginBase) =>
     // No work at launch or connect beyond adding methods to pages that already exist, and making newPage() of the
     // browser and its contexts resolve once the new page is hooked (puppeteer-extra).
     override async onBrowser(browser: unknown): Promise<void> {
-      if (this.#earlyHook) awaitInNewPages(browser, this.#hookNewPage);
       try {
+        if (this.#earlyHook) awaitInNewPages(browser, this.#hookNewPage);
         const pages = await (browser as { pages(): Promise<unknown[]> }).pages();
         for (const page of pages) this.#addMethods(page);
       } catch (error) {
@@ -126,7 +126,11 @@ const definePlugin = (Base: PluginBase) =>
 
     // playwright-extra calls this for every context, before its newPage() is first called.
     async onContextCreated(context: unknown): Promise<void> {
-      if (this.#earlyHook) awaitInNewPages(context, this.#hookNewPage);
+      try {
+        if (this.#earlyHook) awaitInNewPages(context, this.#hookNewPage);
+      } catch (error) {
+        log('could not wrap newPage of the context: %s', (error as Error).message);
+      }
     }
 
     // playwright-extra's launchPersistentContext() fires neither onBrowser nor onPageCreated for its first page.

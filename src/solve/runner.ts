@@ -5,6 +5,7 @@
 
 import createDebug from 'debug';
 import type pLimit from 'p-limit';
+import { CREATE_GRACE_MS } from '../api/client.js';
 import { isEzCaptchaError } from '../api/errors.js';
 import type { EzCaptchaClient, Task } from '../api/index.js';
 import { BREAKER_CODES, BreakerOpenError, BudgetExceededError } from '../fleet/errors.js';
@@ -31,12 +32,6 @@ function unbilled(error: unknown): boolean {
   const code = error.code as string;
   return code.startsWith('ERROR_') || code === 'INVALID_RECAPTCHA_SITEURL' || code === 'INVALID_TASK';
 }
-
-/**
- * How long an abort waits for a createTask already sent to answer: the service may create (and bill) the task, and a
- * request cut short would leave a billed task out of the stats. Past this, the request is cut short anyway.
- */
-export const CREATE_GRACE_MS = 2_000;
 
 /** reCAPTCHA tokens are accepted for about 120 s after they are issued. */
 export const TOKEN_LIFETIME_MS = 120_000;
@@ -90,9 +85,21 @@ export class TaskRunner {
   /** createTask requests in flight: close() waits for them (CREATE_GRACE_MS at most) before the stats are final. */
   readonly #creating = new Set<Promise<void>>();
 
-  /** Resolves once no createTask is in flight; after an abort that is CREATE_GRACE_MS at most. */
-  async settled(): Promise<void> {
-    while (this.#creating.size > 0) await Promise.all([...this.#creating]);
+  /**
+   * Resolves once no createTask is in flight; after an abort that is the client's CREATE_GRACE_MS. Gives up after
+   * `capMs` (a createTask of a call nobody aborted), so close() cannot hang.
+   */
+  async settled(capMs = CREATE_GRACE_MS + 1_000): Promise<void> {
+    const deadline = Date.now() + capMs;
+    while (this.#creating.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...this.#creating]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        }),
+      ]).finally(() => clearTimeout(timer));
+    }
   }
 
   /** Create the task and wait for its token, outside the concurrency limit. */
@@ -105,16 +112,8 @@ export class TaskRunner {
     const points = pointsOf(task.type, this.#prices);
     const reserved = await this.#gate(points);
     let created = false;
-    // The client gets its own signal: an abort while createTask is in flight lets that request answer first (at
-    // most CREATE_GRACE_MS), so a task the service created is counted; polling stops at once.
-    const client = new AbortController();
-    let grace: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      if (created || !signal) client.abort(signal?.reason);
-      else grace ??= setTimeout(() => client.abort(signal.reason), CREATE_GRACE_MS);
-    };
-    if (signal?.aborted) client.abort(signal.reason);
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort while createTask is in flight lets that request answer first (the client's CREATE_GRACE_MS), so a
+    // task the service created is counted here; close() waits for that.
     let createEnded!: () => void;
     const creating = new Promise<void>((resolve) => {
       createEnded = resolve;
@@ -123,7 +122,7 @@ export class TaskRunner {
     void creating.then(() => this.#creating.delete(creating));
     const solved = await this.#client
       .solve(task as Task, {
-        signal: client.signal,
+        signal,
         pollInterval: this.#pollInterval,
         onTaskCreated: (taskId: string) => {
           created = true;
@@ -131,7 +130,6 @@ export class TaskRunner {
           this.#ledger.taskCreated(points);
           onCreated?.(taskId);
           if (captcha) this.#emit({ type: 'taskCreated', captcha, taskId, points });
-          if (signal?.aborted) client.abort(signal.reason);
         },
         ...(captcha
           ? {
@@ -144,11 +142,7 @@ export class TaskRunner {
         if (!created) await this.#notCreated(error, reserved ? points : 0);
         throw error;
       })
-      .finally(() => {
-        clearTimeout(grace);
-        signal?.removeEventListener('abort', onAbort);
-        createEnded();
-      });
+      .finally(() => createEnded());
     const token = solved.token;
     if (typeof token !== 'string' || token.length === 0) {
       throw new CaptchaError(

@@ -229,7 +229,10 @@ export class CaptchaSolver extends SolverEvents {
 
   /** Create the task for one captcha and wait for its token (no injection). */
   async getSolution(captcha: DetectedCaptcha, signal?: AbortSignal): Promise<TaskSolution> {
-    return this.#parts.runner.run(captcha.task, signal ?? this.#parts.options.signal, { captcha });
+    const given = signal ?? this.#parts.options.signal;
+    // close() ends it too, as any task of this solver.
+    const until = given ? AbortSignal.any([given, this.#closed.signal]) : this.#closed.signal;
+    return this.#parts.runner.run(captcha.task, until, { captcha });
   }
 
   /**

@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEzCaptchaServer } from '../../fixtures/ezcaptcha-server/index.js';
 import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
-import { CaptchaSolver } from '../../src/index.js';
-import { CREATE_GRACE_MS } from '../../src/solve/runner.js';
+import { CREATE_GRACE_MS } from '../../src/api/client.js';
+import { CaptchaSolver, EzCaptchaClient } from '../../src/index.js';
 import { partsOf } from '../../src/solve/solve.js';
 import { fleetCaptcha } from '../fleet/captcha.js';
 
 const KEY = 'close-in-flight-key';
+const SITEKEY = '6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI';
 let server: EzCaptchaServer;
 
 beforeAll(async () => {
@@ -98,4 +99,88 @@ describe('a createTask in flight when the solver closes or the caller aborts', (
     expect(creates() - requests).toBe(server.tasks.size - tasks + 1);
     expect(solver.stats().tasksCreated).toBe(server.tasks.size - tasks);
   });
+
+  it('close() ends a getSolution() in progress too: a createTask answering after 3 s holds it for the grace only', async () => {
+    const solver = new CaptchaSolver({ clientKey: KEY, apiURL: server.url, pollInterval: 50, requestTimeout: 30_000 });
+    const before = creates();
+    server.addFault({ endpoint: 'createTask', times: 1, fault: { kind: 'delay', ms: 3_000 } });
+    const solving = solver.getSolution(fleetCaptcha('/late', 'late.test')).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    await createReceived(before + 1);
+    const started = Date.now();
+    await solver.close();
+    const error = await solving;
+    expect(Date.now() - started).toBeLessThan(CREATE_GRACE_MS + 500);
+    expect(error?.name).toBe('AbortError');
+  });
+});
+
+describe('EzCaptchaClient.createTask and an abort', () => {
+  it('an abort while createTask is in flight rejects once it answered, with the taskId of the task it created', async () => {
+    const client = new EzCaptchaClient({ clientKey: KEY, apiURL: server.url });
+    const before = creates();
+    server.addFault({ endpoint: 'createTask', times: 1, fault: { kind: 'delay', ms: 300 } });
+    const controller = new AbortController();
+    const creating = client
+      .createTask(
+        { type: 'ReCaptchaV2TaskProxyless', websiteURL: 'https://c.test/', websiteKey: SITEKEY },
+        {
+          signal: controller.signal,
+        },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { taskId?: string },
+      );
+    await createReceived(before + 1);
+    controller.abort();
+    const error = await creating;
+    expect(error?.name).toBe('AbortError');
+    expect(server.tasks.has(error?.taskId ?? '')).toBe(true);
+    expect(error?.message).toContain(`resume with waitForResult('${error?.taskId}')`);
+  });
+
+  const RETRY = { retries: 3, minDelay: 1_000, maxDelay: 1_000 };
+  const starters: Record<string, (host: string, signal: AbortSignal) => Promise<unknown>> = {
+    'EzCaptchaClient.createTask': (host, signal) =>
+      new EzCaptchaClient({ clientKey: KEY, apiURL: server.url, retry: RETRY }).createTask(
+        { type: 'ReCaptchaV2TaskProxyless', websiteURL: `https://${host}/`, websiteKey: SITEKEY },
+        { signal },
+      ),
+    'CaptchaSolver.getSolution': (host, signal) =>
+      new CaptchaSolver({ clientKey: KEY, apiURL: server.url, retry: RETRY }).getSolution(
+        fleetCaptcha('/', host),
+        signal,
+      ),
+  };
+
+  it.each(Object.keys(starters))(
+    '%s: an abort while waiting to retry a refused createTask sends nothing more and rejects at once',
+    async (name) => {
+      const host = `retry-${Object.keys(starters).indexOf(name)}.test`;
+      const before = creates();
+      server.addFault({
+        endpoint: 'createTask',
+        times: 1,
+        fault: { kind: 'error', errorCode: 'ERROR_SERVICE_UNAVAILABLE' },
+      });
+      const controller = new AbortController();
+      const creating = starters[name]!(host, controller.signal).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      await createReceived(before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // now in the 1 s wait before the retry
+      const aborted = Date.now();
+      controller.abort();
+      const error = await creating;
+      expect(Date.now() - aborted).toBeLessThan(200);
+      expect(error?.name).toBe('AbortError');
+      await new Promise((resolve) => setTimeout(resolve, 1_200)); // past the retry's time
+      expect(creates()).toBe(before + 1);
+      expect([...server.tasks.values()].filter((t) => t.task.websiteURL === `https://${host}/`)).toEqual([]);
+    },
+  );
 });
