@@ -86,13 +86,19 @@ export function useSolverHarness({
 
 /** Resolves once `predicate` holds, checking every 25 ms; fails naming `label` after `ms`. */
 export async function until(label: string, predicate: () => boolean, ms = 10_000): Promise<void> {
-  await step(
-    label,
-    (async () => {
-      while (!predicate()) await new Promise((r) => setTimeout(r, 25));
-    })(),
-    ms,
-  );
+  let stopped = false;
+  try {
+    await step(
+      label,
+      (async () => {
+        while (!stopped && !predicate()) await new Promise((r) => setTimeout(r, 25));
+      })(),
+      ms,
+    );
+  } finally {
+    // After a timeout the loop would poll on for the rest of the file.
+    stopped = true;
+  }
 }
 
 /**
