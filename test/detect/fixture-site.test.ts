@@ -219,8 +219,13 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
   });
 
   it.each(PAGE_NAMES)('reports exactly the declared captchas on %s, without the early hook', (name) => {
-    const { found, expected } = results.get(name)!;
-    expect(found.map((c) => actualView(c, false))).toEqual(expected.map((e) => expectedView(e, false)));
+    const { found, expected, elapsed } = results.get(name)!;
+    // On a miss, what detect() saw of each frame, and how long it took, say why.
+    const why = `${elapsed} ms, ${found.explanation?.rounds} round(s): ${JSON.stringify(found.explanation?.frames)}`;
+    expect(
+      found.map((c) => actualView(c, false)),
+      why,
+    ).toEqual(expected.map((e) => expectedView(e, false)));
     for (const c of found) {
       expect(c.task.websiteURL).toBe(c.websiteURL);
       const blobHidden = expected.some((e) => e.sitekey === c.sitekey && e.data !== undefined);
