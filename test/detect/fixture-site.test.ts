@@ -16,6 +16,7 @@ import {
   newPage,
   reusableTabs,
 } from '../support/browser.js';
+import { detectRendered } from '../support/detect.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 /** Chromium with both drivers, and Firefox with puppeteer-core (WebDriver BiDi) where a Firefox is installed. */
@@ -175,7 +176,10 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
   let browser: BrowserLike;
 
   /** One detection per page (3 pages at a time), shared by the per-page assertions below. */
-  const results = new Map<string, { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number }>();
+  const results = new Map<
+    string,
+    { found: DetectResult; expected: ExpectedCaptcha[]; elapsed: number; calls: number }
+  >();
 
   beforeAll(async () => {
     browser = (driver === 'firefox'
@@ -191,9 +195,8 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
       try {
         await page.goto(site.page(name).url);
         const expected = site.expectedCaptchas(name);
-        const started = Date.now();
-        const found = await detect(page, { timeout: expected.length > 0 ? RENDER_WAIT : 0, explain: true });
-        results.set(name, { found, expected, elapsed: Date.now() - started });
+        const { found, elapsed, calls } = await detectRendered(page, expected.length, RENDER_WAIT);
+        results.set(name, { found, expected, elapsed, calls });
         reuse = true;
       } finally {
         await tabs.give(lane, page, reuse);
@@ -219,9 +222,9 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
   });
 
   it.each(PAGE_NAMES)('reports exactly the declared captchas on %s, without the early hook', (name) => {
-    const { found, expected, elapsed } = results.get(name)!;
+    const { found, expected, elapsed, calls } = results.get(name)!;
     // On a miss, what detect() saw of each frame, and how long it took, say why.
-    const why = `${elapsed} ms, ${found.explanation?.rounds} round(s): ${JSON.stringify(found.explanation?.frames)}`;
+    const why = `${elapsed} ms, ${calls} call(s), the last in ${found.explanation?.rounds} round(s): ${JSON.stringify(found.explanation?.frames)}`;
     expect(
       found.map((c) => actualView(c, false)),
       why,
@@ -243,7 +246,7 @@ describe.each(BROWSERS)('detect() on the fixture site with %s', (driver) => {
     await eachLimited(hookedPages, 3, async (name) => {
       const page = await open(name, true);
       try {
-        const found = await detect(page, { timeout: RENDER_WAIT });
+        const { found } = await detectRendered(page, site.expectedCaptchas(name).length, RENDER_WAIT);
         expect(
           found.map((c) => actualView(c, true)),
           name,

@@ -19,6 +19,7 @@ import {
 import { acknowledgePromptly } from '../../src/drivers/ack.js';
 import { toDriverPage } from '../../src/drivers/index.js';
 import { attach, detect } from '../../src/index.js';
+import { detectRendered } from '../support/detect.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 it.skipIf(FIREFOX_FOUND)(`WebDriver BiDi shortcuts on Firefox: ${FIREFOX_SKIP}`, () => {});
@@ -70,10 +71,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
   async function compareWorlds(page: Page, name: string): Promise<number> {
     const fixture = site.page(name);
     await page.goto(fixture.url);
-    const deadline = Date.now() + 10_000;
-    while ((await detect(page)).length < fixture.captchas.length && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await detectRendered(page, fixture.captchas.length, 10_000);
     const driver = toDriverPage(page);
     let compared = 0;
     for (const frame of driver.frames()) {

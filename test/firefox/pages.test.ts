@@ -10,11 +10,12 @@ import type { EzCaptchaServer } from '../../fixtures/ezcaptcha-server/types.js';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { buildPages } from '../../fixtures/site/pages.js';
 import { toDriverPage } from '../../src/drivers/index.js';
-import { attach, detect, solveCaptchas } from '../../src/index.js';
+import { attach, solveCaptchas } from '../../src/index.js';
 import { playResetRounds, RESET_PAGES } from '../solve/reset-flow.js';
 import { type BrowserLike, localSolveOptions, type PageLike, solveAllAndVerify, step } from '../solve/support.js';
 import { NEEDS_ATTACH } from '../stealth/suite.js';
 import { closePage, newPage, reusableTabs } from '../support/browser.js';
+import { detectRendered } from '../support/detect.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
 const CAPTCHA_PAGES = buildPages({ jsonS: '' })
@@ -55,10 +56,9 @@ describe.runIf(FIREFOX_FOUND)('Firefox (puppeteer-core, WebDriver BiDi)', () => 
     try {
       await step('goto', page.goto(fixture.url));
       site.resetVerifications();
-      const found = await step('detect', detect(page, { timeout: 5_000 }));
-      expect(found.map((c) => [c.sitekey, c.task.type])).toEqual(
-        site.expectedCaptchas(name).map((e) => [e.sitekey, e.taskType]),
-      );
+      const expected = site.expectedCaptchas(name);
+      const { found } = await step('detect', detectRendered(page, expected.length, 5_000));
+      expect(found.map((c) => [c.sitekey, c.task.type])).toEqual(expected.map((e) => [e.sitekey, e.taskType]));
       await solveAllAndVerify({ site, server, page, fixture });
       reuse = true;
     } finally {
