@@ -6,6 +6,7 @@
  * inside, everything takes the DriverPage.
  */
 import createDebug from 'debug';
+import pTimeout from 'p-timeout';
 import { EzCaptchaError } from '../api/errors.js';
 import { toDriverFrame, toDriverPage } from '../drivers/index.js';
 import { inpageCall } from '../drivers/inpage.js';
@@ -79,19 +80,14 @@ function watcherOfAny(page: unknown): NetworkWatcher | undefined {
 async function installInLoadedFrames(page: DriverPage, script: string): Promise<void> {
   await Promise.all(
     page.frames().map(async (frame) => {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          frame.evaluateMain<unknown>(`void ${script}`),
-          new Promise((resolve) => {
-            timer = setTimeout(resolve, LATE_INSTALL_TIMEOUT);
-          }),
-        ]);
+        await pTimeout(frame.evaluateMain<unknown>(`void ${script}`), {
+          milliseconds: LATE_INSTALL_TIMEOUT,
+          message: false,
+        });
       } catch (error) {
         // Detached or navigating frames get the init script with their next document anyway.
         log('late install skipped in %s: %s', frame.url(), (error as Error).message);
-      } finally {
-        clearTimeout(timer);
       }
     }),
   );

@@ -5,6 +5,7 @@
  * /sorry/ page), and the action of v3 token requests. Observation only: no request interception.
  */
 import createDebug from 'debug';
+import pTimeout from 'p-timeout';
 import type { DriverPage, DriverResponse } from '../drivers/types.js';
 import { MAX_BODY_CHARS, type NetworkFinding, type NetworkValue } from '../model/captcha.js';
 import { HOOK_KEY } from '../model/inpage.js';
@@ -132,14 +133,7 @@ export class NetworkWatcher {
       const waiting = this.#closed ? [] : this.#readsWorthWaiting();
       const left = deadline - Date.now();
       if (waiting.length === 0 || left <= 0) return;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(waiting),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, left);
-        }),
-      ]);
-      clearTimeout(timer);
+      await pTimeout(Promise.allSettled(waiting), { milliseconds: left, message: false });
     }
   }
 
@@ -198,7 +192,6 @@ export class NetworkWatcher {
 
   /** Take the early hook's body copies from every frame (each copy is taken once) and read them like the driver's. */
   async #takeFromPage(timeout: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     const frames = this.#page.frames();
     const reads = Promise.all(
       frames.map(async (frame) => {
@@ -221,13 +214,7 @@ export class NetworkWatcher {
         for (const record of Array.isArray(records) ? records : []) this.#fromPageRecord(record, frameURL, parentURL);
       }),
     );
-    await Promise.race([
-      reads,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeout);
-      }),
-    ]);
-    clearTimeout(timer);
+    if (timeout > 0) await pTimeout(reads, { milliseconds: timeout, message: false });
   }
 
   #fromPageRecord(record: PageRecord, frameURL: string | undefined, parentURL: string | undefined): void {

@@ -1,5 +1,6 @@
 /** DriverPage / DriverFrame over puppeteer-core (typed structurally so puppeteer-core stays an optional peer). */
 
+import pTimeout from 'p-timeout';
 import { acknowledgePromptly } from './ack.js';
 import { BaseDriverFrame, BaseDriverPage, type Evaluator, type RawFrameLike, type RawPageLike } from './base.js';
 import {
@@ -73,14 +74,7 @@ export class PuppeteerDriverPage extends BaseDriverPage<PuppeteerFrameLike, Pupp
    */
   inTurn<T>(evaluate: () => Promise<T>): Promise<T> {
     if (this.#promptAcks) return evaluate();
-    const previous = this.#turn;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = Promise.race([
-      previous,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, TURN_WAIT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    const waited = pTimeout(this.#turn, { milliseconds: TURN_WAIT_MS, message: false });
     const running = waited.then(evaluate);
     this.#turn = running.then(
       () => undefined,

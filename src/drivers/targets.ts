@@ -4,6 +4,7 @@
  * Typed structurally so neither driver is needed at compile time.
  */
 import createDebug from 'debug';
+import pTimeout from 'p-timeout';
 import { EzCaptchaError } from '../api/errors.js';
 
 const log = createDebug('ezcaptcha:hook');
@@ -86,19 +87,14 @@ function awaitInNewPage(owner: Loose, onPage: OnPage): void {
     const original = owner.newPage as Method;
     owner.newPage = async function newPage(this: unknown, ...args: unknown[]) {
       const page = (await original.apply(this, args)) as object;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(
-          list.map((hook) => hook(page).catch((error: unknown) => log('attach to new page failed: %O', error))),
-        ),
-        new Promise((resolve) => {
-          // A driver call that never answers must not hold newPage() forever: the page is returned unhooked.
-          timer = setTimeout(() => {
-            log('attach to new page still pending after %d ms: returning the page', NEW_PAGE_HOOK_MS);
-            resolve(undefined);
-          }, NEW_PAGE_HOOK_MS);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const hooked = list.map((hook) =>
+        hook(page).catch((error: unknown) => log('attach to new page failed: %O', error)),
+      );
+      // A driver call that never answers must not hold newPage() forever: the page is returned unhooked.
+      await pTimeout(Promise.all(hooked), {
+        milliseconds: NEW_PAGE_HOOK_MS,
+        fallback: () => log('attach to new page still pending after %d ms: returning the page', NEW_PAGE_HOOK_MS),
+      });
       return page;
     };
   }

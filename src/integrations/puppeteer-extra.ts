@@ -116,7 +116,7 @@ const definePlugin = (Base: PluginBase) =>
     // browser and its contexts resolve once the new page is hooked (puppeteer-extra).
     override async onBrowser(browser: unknown): Promise<void> {
       try {
-        if (this.#earlyHook) awaitInNewPages(browser, this.#hookNewPage);
+        if (this.#earlyHook) awaitInNewPages(browser, this.#hook);
         const pages = await (browser as { pages(): Promise<unknown[]> }).pages();
         for (const page of pages) this.#addMethods(page);
       } catch (error) {
@@ -127,7 +127,7 @@ const definePlugin = (Base: PluginBase) =>
     // playwright-extra calls this for every context, before its newPage() is first called.
     async onContextCreated(context: unknown): Promise<void> {
       try {
-        if (this.#earlyHook) awaitInNewPages(context, this.#hookNewPage);
+        if (this.#earlyHook) awaitInNewPages(context, this.#hook);
       } catch (error) {
         log('could not wrap newPage of the context: %s', (error as Error).message);
       }
@@ -143,13 +143,13 @@ const definePlugin = (Base: PluginBase) =>
       }
     }
 
-    /** Install the early hook on a page (and with solveOnSight, watch it); safe to call again for the same page. */
-    #hook(page: object): Promise<void> {
+    /**
+     * Install the early hook on a page (and with solveOnSight, watch it); safe to call again for the same page. One
+     * function for the plugin's life, so the newPage() wrappers register it once.
+     */
+    readonly #hook = (page: object): Promise<void> =>
       // With solveOnSight the solver also watches the page, creating each captcha's task as soon as it shows.
-      return this.#sightOn ? this.solver.attach(page) : attach(page);
-    }
-
-    readonly #hookNewPage = (page: object): Promise<void> => this.#hook(page);
+      this.#sightOn ? this.solver.attach(page) : attach(page);
 
     #addMethods(page: unknown): void {
       if (typeof page !== 'object' || page === null || this.#patched.has(page)) return;

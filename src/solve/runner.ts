@@ -5,6 +5,7 @@
 
 import createDebug from 'debug';
 import type pLimit from 'p-limit';
+import pTimeout from 'p-timeout';
 import { CREATE_GRACE_MS } from '../api/client.js';
 import { isEzCaptchaError } from '../api/errors.js';
 import type { EzCaptchaClient, Task } from '../api/index.js';
@@ -91,14 +92,8 @@ export class TaskRunner {
    */
   async settled(capMs = CREATE_GRACE_MS + 1_000): Promise<void> {
     const deadline = Date.now() + capMs;
-    while (this.#creating.size > 0 && Date.now() < deadline) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all([...this.#creating]),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        }),
-      ]).finally(() => clearTimeout(timer));
+    for (let left = capMs; this.#creating.size > 0 && left > 0; left = deadline - Date.now()) {
+      await pTimeout(Promise.all([...this.#creating]), { milliseconds: left, message: false });
     }
   }
 
