@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
+import pTimeout from 'p-timeout';
 import { InvalidOptionsError } from '../api/errors.js';
 import { watcherOf } from '../attach/index.js';
 import { isNavigationError } from '../drivers/errors.js';
@@ -35,14 +36,6 @@ const NETWORK_SETTLE_MS = 1_000;
 
 class FrameScanTimeout extends Error {
   override readonly name = 'FrameScanTimeout';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FrameScanTimeout(`frame scan took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 interface RoundResult {
@@ -168,13 +161,21 @@ export const SCAN_WITH_MAIN_BUNDLE = inpageBundle(
     return out;
   }
   function sameOriginChildren() {
-    const children = [];
+    const found = [];
+    const seen = new Map();
     for (const element of document.querySelectorAll('iframe, frame')) {
       const doc = element.contentDocument;
       const child = element.contentWindow;
       if (!doc || !child) continue;
       const url = doc.location.href;
       if (!/^https?:/.test(url)) continue;
+      found.push({ url, doc, child });
+      seen.set(url, (seen.get(url) || 0) + 1);
+    }
+    // Two children with one URL cannot be told apart by it: each is read on its own, so neither is read here.
+    const children = [];
+    for (const { url, doc, child } of found) {
+      if (seen.get(url) !== 1) continue;
       const childDom = domIn(doc, doc.location, (el, pseudo) => child.getComputedStyle(el, pseudo), NodeFilter, child.ShadowRoot);
       children.push({ url, read: readBoth(child, () => childDom.scanFrame()) });
     }
@@ -216,8 +217,9 @@ export interface ScansFromIsolated {
    */
   emptyBlank?: number;
   /**
-   * The same reads of each same-origin `http(s)` child document, in document order of their frame elements (frames
-   * in shadow roots are not listed), each with the URL of its document; absent when they could not be read.
+   * The same reads of each same-origin `http(s)` child document whose URL no sibling's document shares, in document
+   * order of their frame elements (frames in shadow roots are not listed), each with the URL of its document; absent
+   * when they could not be read.
    */
   children?: Array<{ url: string; read: Omit<ScansFromIsolated, 'children'> }>;
 }
@@ -347,7 +349,10 @@ async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRea
 
 /** A frame's read within FRAME_SCAN_TIMEOUT_MS, remembering what it counted of empty `about:blank` children. */
 async function finish(frame: DriverFrame, reading: Promise<FrameRead>): Promise<FrameRead> {
-  const read = await withTimeout(reading, FRAME_SCAN_TIMEOUT_MS);
+  const read = await pTimeout(reading, {
+    milliseconds: FRAME_SCAN_TIMEOUT_MS,
+    message: new FrameScanTimeout(`frame scan took longer than ${FRAME_SCAN_TIMEOUT_MS} ms`),
+  });
   if (read.children?.emptyBlank !== undefined) lastEmptyBlank.set(frame, read.children.emptyBlank);
   if (read.children) lastChildReads.set(frame, read.children.children !== undefined);
   return read;

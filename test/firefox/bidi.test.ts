@@ -219,12 +219,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
           },
           names.map((name) => site.page(name).url),
         );
-        const deadline = Date.now() + 15_000;
-        let found = await detect(page);
-        while (found.length < names.length && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          found = await detect(page);
-        }
+        const { found } = await detectRendered(page, names.length, 15_000);
         expect(found.map((c) => [c.vendor, c.framePath[0]]).sort()).toEqual(
           names.map((name, i) => [site.page(name).captchas[0]!.vendor, i]).sort(),
         );
@@ -243,4 +238,29 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
     },
     60_000,
   );
+
+  it('leaves two same-origin children with one URL to their own reads, and detect finds both widgets', async () => {
+    await withPage(async (page) => {
+      await page.goto(site.page('no-captcha').url);
+      const twice = site.page('v2-checkbox').url;
+      const once = site.page('hcaptcha-checkbox').url;
+      await page.evaluate(
+        (urls: string[]) => {
+          for (const url of urls) document.body.insertAdjacentHTML('beforeend', `<iframe src="${url}"></iframe>`);
+        },
+        [twice, once, twice],
+      );
+      const { found } = await detectRendered(page, 3, 15_000);
+      expect(found.map((c) => [c.vendor, c.framePath[0]])).toEqual([
+        ['recaptcha', 0],
+        ['hcaptcha', 1],
+        ['recaptcha', 2],
+      ]);
+      // The parent's scan reads only the child it can name by URL; its read matches the child's own.
+      const parent = await toDriverPage(page)
+        .mainFrame()
+        .callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
+      expect(parent.children?.map((child) => child.url)).toEqual([once]);
+    });
+  }, 60_000);
 });
