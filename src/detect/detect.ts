@@ -270,7 +270,12 @@ async function worldsFrom(frame: DriverFrame, both: ScansFromIsolated): Promise<
 interface FrameRead {
   scan: FrameScan;
   children?: ChildReads;
+  /** Read (first) from its parent's scan, without an evaluation of its own (Firefox). */
+  byParent?: boolean;
 }
+
+/** The explanation's signal for a frame read from its parent's scan. */
+export const READ_BY_PARENT = "read from its parent frame's scan";
 
 /**
  * One frame: its page JavaScript from the main world (cfg clients, hook records) and its DOM from an isolated world,
@@ -337,10 +342,13 @@ async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRea
       const parent = (await parentRead.catch(() => undefined))?.children;
       if (blank) {
         const blanks = parentFrame.childFrames().filter((child) => safeUrl(child) === 'about:blank').length;
-        if (parent?.emptyBlank === blanks) return { scan: emptyBlankScan() };
+        if (parent?.emptyBlank === blanks) return { scan: emptyBlankScan(), byParent: true };
       } else {
         const read = parent?.children && childRead(parentFrame, node, parent.children);
-        if (read) return finish(node.frame, scanFrame(node.frame, await worldsFrom(node.frame, read)));
+        if (read) {
+          const first = await worldsFrom(node.frame, read);
+          return { ...(await finish(node.frame, scanFrame(node.frame, first))), byParent: true };
+        }
       }
     }
   }
@@ -401,9 +409,11 @@ async function scanRound(page: DriverPage, root: FrameNode['frame']): Promise<Ro
         return;
       }
       try {
-        const { scan } = await reads.get(node)!;
+        const { scan, byParent } = await reads.get(node)!;
         result.scanned.push({ node, scan });
-        result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals: describeSignals(scan) });
+        const signals = describeSignals(scan);
+        if (byParent) signals.push(READ_BY_PARENT);
+        result.reports.push({ framePath: node.path, url: scan.url, status: 'scanned', signals });
         if (scan.readyState !== 'complete') {
           result.unsettled.push(`${scan.url} is ${scan.readyState}`);
           result.loading.push(node.frame);

@@ -12,6 +12,7 @@ import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js
 import {
   emptyBlankScan,
   MAIN_SCAN_EXPRESSION,
+  READ_BY_PARENT,
   SCAN_WITH_MAIN_BUNDLE,
   type ScansFromIsolated,
   scanFrame,
@@ -115,7 +116,7 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
       // What the skipped read would have found, read for real.
       expect((await scanFrame(blank[0]!)).scan).toEqual(emptyBlankScan());
       const report = found.explanation?.frames.find((frame) => frame.url === 'about:blank');
-      expect(report).toMatchObject({ status: 'scanned', signals: ['early hook absent'] });
+      expect(report).toMatchObject({ status: 'scanned', signals: ['early hook absent', READ_BY_PARENT] });
     });
   });
 
@@ -199,7 +200,16 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
       await page.goto(site.page('many-iframes').url);
       const found = await detect(page, { explain: true });
       expect(found).toEqual([]);
-      expect(found.explanation?.frames.filter((frame) => frame.status === 'scanned')).toHaveLength(51);
+      const scanned = found.explanation?.frames.filter((frame) => frame.status === 'scanned') ?? [];
+      expect(scanned).toHaveLength(51);
+      // The 25 same-origin http(s) children were read from the main frame's scan, with no evaluation of their own.
+      const byParent = scanned.filter((frame) => frame.signals.includes(READ_BY_PARENT));
+      expect(byParent.map((frame) => frame.framePath)).toEqual(
+        scanned
+          .filter((frame) => frame.framePath.length === 1 && frame.url.startsWith(`${new URL(page.url()).origin}/`))
+          .map((f) => f.framePath),
+      );
+      expect(byParent).toHaveLength(25);
       const pairs = await childReads(page);
       expect(pairs).toHaveLength(25);
       for (const pair of pairs) expect(pair.fromParent, pair.url).toEqual(pair.own);
@@ -256,7 +266,9 @@ describe.runIf(FIREFOX_FOUND)('WebDriver BiDi shortcuts on Firefox', () => {
         ['hcaptcha', 1],
         ['recaptcha', 2],
       ]);
-      // The parent's scan reads only the child it can name by URL; its read matches the child's own.
+      const children = found.explanation?.frames.filter((frame) => frame.framePath.length === 1) ?? [];
+      expect(children.filter((frame) => frame.signals.includes(READ_BY_PARENT)).map((f) => f.framePath)).toEqual([[1]]);
+      // The parent's scan reads only the child it can name by URL.
       const parent = await toDriverPage(page)
         .mainFrame()
         .callIsolated<ScansFromIsolated>(SCAN_WITH_MAIN_BUNDLE, 'scan');
