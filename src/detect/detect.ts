@@ -359,7 +359,10 @@ async function readFrame(node: FrameNode, reads: Map<FrameNode, Promise<FrameRea
 async function finish(frame: DriverFrame, reading: Promise<FrameRead>): Promise<FrameRead> {
   const read = await pTimeout(reading, {
     milliseconds: FRAME_SCAN_TIMEOUT_MS,
-    message: new FrameScanTimeout(`frame scan took longer than ${FRAME_SCAN_TIMEOUT_MS} ms`),
+    // Made only when the time is up: a page of 50 frames reads 51 of them per round.
+    fallback: () => {
+      throw new FrameScanTimeout(`frame scan took longer than ${FRAME_SCAN_TIMEOUT_MS} ms`);
+    },
   });
   if (read.children?.emptyBlank !== undefined) lastEmptyBlank.set(frame, read.children.emptyBlank);
   if (read.children) lastChildReads.set(frame, read.children.children !== undefined);

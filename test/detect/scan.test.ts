@@ -243,3 +243,38 @@ root.innerHTML = '<div class="g-recaptcha" data-sitekey="${K2}" data-callback="o
     }
   });
 });
+
+describe.each(DRIVERS)('a frame whose scan never answers (%s)', (driver) => {
+  it('is reported unreadable after 4 s, and the captchas of the other frames are still found', async () => {
+    const browser =
+      driver === 'puppeteer' ? await launchPuppeteer(site.browserArgs) : await launchPlaywright(site.browserArgs);
+    try {
+      const page = (await browser.newPage()) as unknown as PageLike & {
+        frames(): Array<{ url(): string; evaluate(expression: string): Promise<unknown> }>;
+      };
+      await page.goto(site.page('v2-checkbox').url);
+      // A cross-site ad frame (its own renderer process) whose page then runs a loop that never ends.
+      const adURL = `${site.origins.widgets}/embed/blank?i=stuck`;
+      await page.evaluate(`new Promise((resolve) => {
+        const frame = document.createElement('iframe');
+        frame.src = ${JSON.stringify(adURL)};
+        frame.onload = resolve;
+        document.body.append(frame);
+      })`);
+      const ad = page.frames().find((frame) => frame.url() === adURL);
+      await ad?.evaluate('setTimeout(() => { for (;;) {} }, 0)');
+      const started = Date.now();
+      const found = await detect(page, { explain: true });
+      const elapsed = Date.now() - started;
+      expect(found.map((c) => c.sitekey)).toEqual(site.expectedCaptchas('v2-checkbox').map((e) => e.sitekey));
+      const report = found.explanation?.frames.find((frame) => frame.url === adURL);
+      expect(report).toMatchObject({ status: 'unreadable', error: 'frame scan took longer than 4000 ms' });
+      expect(found[0]?.diagnostics?.join(' ')).toContain('scanned before documents settled');
+      // One round that waited for the frame, then one more while documents may still settle (5 s), then the answer.
+      expect(elapsed).toBeGreaterThanOrEqual(4_000);
+      expect(elapsed).toBeLessThan(12_000);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
+});
