@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js';
 import { type DriverResponse, toDriverPage, toDriverTarget, UnsupportedPageError } from '../../src/drivers/index.js';
+import { awaitInNewPages } from '../../src/drivers/targets.js';
 import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer } from '../support/browser.js';
 
 interface BrowserLike {
@@ -187,4 +188,45 @@ describe.each(DRIVERS)('driver adapter for %s', (driver: DriverName) => {
     await until(() => closed === 1);
     expect(page.isClosed()).toBe(true);
   });
+});
+
+describe.each(DRIVERS)('newPage() of a %s context, waiting for its hooks', (driver: DriverName) => {
+  it('resolves once each hook settled, a failing one included, and after 5 s with a hook that never does', async () => {
+    const browser =
+      driver === 'puppeteer' ? await launchPuppeteer(site.browserArgs) : await launchPlaywright(site.browserArgs);
+    try {
+      const context = ('createBrowserContext' in browser
+        ? await browser.createBrowserContext()
+        : await browser.newContext()) as unknown as {
+        newPage(): Promise<{ goto(url: string): Promise<unknown>; url(): string }>;
+      };
+      const hooked: unknown[] = [];
+      expect(
+        awaitInNewPages(context, async (page) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          hooked.push(page);
+        }),
+      ).toBe(true);
+      awaitInNewPages(context, async () => {
+        throw new Error('this hook fails');
+      });
+      let started = Date.now();
+      const first = await context.newPage();
+      expect(hooked).toEqual([first]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+
+      // A hook whose driver call never answers: newPage() returns the page, unhooked by it, after 5 s.
+      awaitInNewPages(context, () => new Promise<void>(() => {}));
+      started = Date.now();
+      const second = await context.newPage();
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(4_900);
+      expect(waited).toBeLessThan(8_000);
+      expect(hooked).toEqual([first, second]);
+      await second.goto(site.page('no-captcha').url);
+      expect(second.url()).toBe(site.page('no-captcha').url);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
 });
