@@ -60,6 +60,11 @@ class PageAttachment {
 
 const attachments = new WeakMap<DriverPage, PageAttachment>();
 const targets = new WeakMap<object, Promise<AttachTargetKind>>();
+/**
+ * How long attach() waits for the driver to register the init script, and then for each loaded frame to run it. A
+ * frame whose renderer does not answer (a script that never yields, a dialog) holds both driver calls forever: they
+ * go to every frame's session. The registration for the page and its other frames is made by then.
+ */
 const LATE_INSTALL_TIMEOUT = 5_000;
 
 /** The network watcher of an attached page; undefined for a page attach() never covered. */
@@ -110,7 +115,10 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
       if (bodiesFromPage) current.watcher.readFromPage();
       // Registered once per page: a Playwright context script already covers pages of an attached context.
       if (!initScriptCovered) {
-        await page.addInitScript(script).catch((error: unknown) => {
+        await pTimeout(page.addInitScript(script), {
+          milliseconds: LATE_INSTALL_TIMEOUT,
+          fallback: () => log('init script unacknowledged after %d ms (a frame does not answer)', LATE_INSTALL_TIMEOUT),
+        }).catch((error: unknown) => {
           throw page.isClosed() ? new AttachPageClosedError(error) : error;
         });
       }
