@@ -3,9 +3,10 @@
  * same pages, same number of loads and calls; the two browsers alternate from one load to the next. Target: the
  * Firefox median within 2x of Chromium's on every page. Skipped (with the reason) when no Firefox can be found.
  */
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { detect } from '../../src/index.js';
 import { launchPuppeteer } from '../support/browser.js';
+import { detectRendered } from '../support/detect.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 import { type BenchContext, load, median, percentile, round, timeTasks } from './common.js';
 import { DETECTION_PAGES } from './detection.js';
@@ -24,15 +25,6 @@ export interface FirefoxDetectionRow {
   chromiumFound: string;
   firefoxFound: string;
   errors: string[];
-}
-
-/** Waits (bounded) until the page's captchas are rendered, so both browsers are timed on the same state. */
-async function settled(page: Page, expected: number): Promise<void> {
-  if (expected === 0) return;
-  const deadline = Date.now() + 15_000;
-  while ((await detect(page)).length < expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export async function runFirefoxDetection(
@@ -60,7 +52,8 @@ export async function runFirefoxDetection(
         for (const browser of order) {
           const page = pages[browser];
           await page.goto(fixture.url, { waitUntil: 'load' });
-          await settled(page, fixture.captchas.length);
+          // Both browsers are timed on the same state: the page's captchas rendered (15 s at most).
+          await detectRendered(page, fixture.captchas.length, 15_000);
           let last = 0;
           const samples = await timeTasks(
             [

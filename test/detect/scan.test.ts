@@ -8,6 +8,7 @@ import { type FixtureSite, startFixtureSite } from '../../fixtures/site/index.js
 import { attach } from '../../src/attach/index.js';
 import { detect } from '../../src/detect/index.js';
 import { HOOK_KEY } from '../../src/model/inpage.js';
+import { until } from '../solve/solver-harness.js';
 import { DRIVERS, type DriverName, launchPlaywright, launchPuppeteer, newPage } from '../support/browser.js';
 import { FIREFOX_FOUND, FIREFOX_SKIP, launchFirefox } from '../support/firefox.js';
 
@@ -289,9 +290,7 @@ describe.each(DRIVERS)('a frame whose scan never answers (%s)', (driver) => {
       // that frame's session has ended; a page closed before then makes its client throw outside any call ("Cannot
       // find parent object page@…", playwright-core 1.64). The answer then precedes the next evaluation's.
       await page.evaluate(`document.querySelector('iframe[src*="i=stuck"]').remove()`);
-      for (let i = 0; i < 50 && page.frames().some((frame) => frame.url() === adURL); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await until('the stuck frame detaches', () => !page.frames().some((frame) => frame.url() === adURL), 5_000);
       await page.evaluate('1');
     } finally {
       await browser.close();
