@@ -65,7 +65,7 @@ const targets = new WeakMap<object, Promise<AttachTargetKind>>();
  * frame whose renderer does not answer (a script that never yields, a dialog) holds both driver calls forever: they
  * go to every frame's session. The registration for the page and its other frames is made by then.
  */
-const LATE_INSTALL_TIMEOUT = 5_000;
+const HOOK_INSTALL_WAIT_MS = 5_000;
 
 /** The network watcher of an attached page; undefined for a page attach() never covered. */
 export function watcherOf(page: DriverPage): NetworkWatcher | undefined {
@@ -87,7 +87,7 @@ async function installInLoadedFrames(page: DriverPage, script: string): Promise<
     page.frames().map(async (frame) => {
       try {
         await pTimeout(frame.evaluateMain<unknown>(`void ${script}`), {
-          milliseconds: LATE_INSTALL_TIMEOUT,
+          milliseconds: HOOK_INSTALL_WAIT_MS,
           message: false,
         });
       } catch (error) {
@@ -116,8 +116,8 @@ async function attachPage(raw: object, initScriptCovered: boolean): Promise<void
       // Registered once per page: a Playwright context script already covers pages of an attached context.
       if (!initScriptCovered) {
         await pTimeout(page.addInitScript(script), {
-          milliseconds: LATE_INSTALL_TIMEOUT,
-          fallback: () => log('init script unacknowledged after %d ms (a frame does not answer)', LATE_INSTALL_TIMEOUT),
+          milliseconds: HOOK_INSTALL_WAIT_MS,
+          fallback: () => log('init script unacknowledged after %d ms (a frame does not answer)', HOOK_INSTALL_WAIT_MS),
         }).catch((error: unknown) => {
           throw page.isClosed() ? new AttachPageClosedError(error) : error;
         });
